@@ -1,0 +1,72 @@
+import { flagName } from '@trunkline/runtime';
+import { ChildService, trunklineCommand } from '@trunkline/testing';
+import { services } from './services';
+
+async function trunkline(...args: string[]) {
+  const child = ChildService.spawn({ command: trunklineCommand(...args) });
+  const exit = await child.exited;
+  return { code: exit.code, output: child.output() };
+}
+
+describe('trunkline', () => {
+  it('--help lists every command', async () => {
+    const { code, output } = await trunkline('--help');
+    expect(code).toBe(0);
+    for (const command of ['up', 'serve', 'version'])
+      expect(output).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('serve --help lists the services and the flags every service takes', async () => {
+    const { code, output } = await trunkline('serve', '--help');
+    expect(code).toBe(0);
+    for (const service of services) expect(output).toContain(service.name);
+    for (const flag of ['--host', '--grpc-port', '--http-port', '--log-level', '--shutdown-timeout']) {
+      expect(output).toContain(flag);
+    }
+    for (const service of services) {
+      const own = await trunkline('serve', service.name, '--help');
+      expect(own.code).toBe(0);
+      expect(own.output).toContain(`Usage: trunkline serve ${service.name} [flags]`);
+      for (const key of Object.keys(service.settings)) expect(own.output).toContain(`--${flagName(key)}`);
+    }
+  });
+
+  it('up --help describes its flags', async () => {
+    const { code, output } = await trunkline('up', '--help');
+    expect(code).toBe(0);
+    expect(output).toContain('--log-level');
+  });
+
+  it('version prints the version, and --json for scripts', async () => {
+    const { version } = require('../../../package.json') as { version: string };
+    expect((await trunkline('version')).output).toContain(`trunkline ${version}`);
+    const json = await trunkline('version', '--json');
+    expect(JSON.parse(json.output)).toMatchObject({ version });
+  });
+
+  it.each([
+    [['nonsense'], 'trunkline nonsense: unknown command "nonsense" (commands: up, serve, version)'],
+    [['serve', 'nonsense'], 'trunkline serve: unknown service "nonsense"'],
+    [['up', '--nonsense'], 'trunkline up: unknown flag --nonsense'],
+  ])('%j exits 2 with one line', async (args, message) => {
+    const { code, output } = await trunkline(...args);
+    expect(code).toBe(2);
+    expect(output.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(output).toContain(message);
+  });
+
+  it('up runs every service and stops them all on Ctrl-C', async () => {
+    const up = ChildService.spawn({ command: trunklineCommand('up') });
+    if (services.length === 0) {
+      expect((await up.exited).code).toBe(0);
+      expect(up.output()).toContain('no services are built yet');
+      return;
+    }
+    const deadline = Date.now() + 60_000;
+    while (!up.output().includes('is up') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    for (const service of services) expect(up.output()).toContain(service.name);
+    up.signal('SIGINT');
+    expect((await up.exited).code).toBe(0);
+  });
+});

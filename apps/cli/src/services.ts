@@ -1,0 +1,11 @@
+import type { ServiceDefinition } from '@trunkline/runtime';
+
+/**
+ * Every service this build can run, in start order for `trunkline up` (the broker first:
+ * the others coordinate through it). Each service joins this list the day it lands.
+ */
+export const services: readonly ServiceDefinition[] = [];
+
+export function findService(name: string): ServiceDefinition | undefined {
+  return services.find((service) => service.name === name);
+}

@@ -1,0 +1,16 @@
+export {
+  ChildService,
+  type ChildServiceOptions,
+  type Exit,
+  type LogEntry,
+  repoRoot,
+  trunklineCommand,
+  tsCommand,
+} from './child-service';
+export { type Stoppable, stopAll, track, untrack } from './cleanup';
+export { probeService } from './fixtures/probe-service';
+export { fileContainingSymbol, listServicesByReflection } from './grpc-reflection';
+export { InProcessService } from './in-process-service';
+
+/** Path of the probe fixture's entry point, for starting it as a child process. */
+export const PROBE_MAIN = require.resolve('./fixtures/probe-main.ts');
