@@ -64,10 +64,17 @@ function callOptions(options: ClientCallOptions | undefined): { metadata: Metada
   return { metadata, call };
 }
 
+/** What every call of a method needs: its path and its request and response codecs. */
+function methodParts(method: DescMethod) {
+  return {
+    input: messageCodec(method.input),
+    output: messageCodec(method.output),
+    path: methodPath(method.parent.typeName, method.name),
+  };
+}
+
 function unaryCaller(client: Client, method: DescMethod) {
-  const input = messageCodec(method.input);
-  const output = messageCodec(method.output);
-  const path = methodPath(method.parent.typeName, method.name);
+  const { input, output, path } = methodParts(method);
   return (request: MessageInitShape<DescMessage>, options?: ClientCallOptions) =>
     new Promise((resolve, reject) => {
       const { metadata, call: opts } = callOptions(options);
@@ -86,9 +93,7 @@ function unaryCaller(client: Client, method: DescMethod) {
 }
 
 function serverStreamCaller(client: Client, method: DescMethod) {
-  const input = messageCodec(method.input);
-  const output = messageCodec(method.output);
-  const path = methodPath(method.parent.typeName, method.name);
+  const { input, output, path } = methodParts(method);
   return async function* (request: MessageInitShape<DescMessage>, options?: ClientCallOptions) {
     const { metadata, call: opts } = callOptions(options);
     const call = client.makeServerStreamRequest(
