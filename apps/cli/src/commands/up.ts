@@ -2,17 +2,13 @@ import {
   exitOnShutdownSignal,
   LOG_LEVELS,
   parseSettings,
-  type ServiceHandle,
-  serviceSettings,
   setting,
   settingsHelp,
-  startService,
   TRUNKLINE_VERSION,
 } from '@trunkline/runtime';
 import type { Command } from '../command';
-import { UsageError } from '../command';
+import { listenersTable, startPlatform } from '../platform';
 import { services } from '../services';
-import { renderTable } from '../table';
 
 const upSettings = {
   host: setting.text({ describe: 'address every service binds to', default: '127.0.0.1' }),
@@ -42,42 +38,17 @@ export const upCommand: Command = {
       process.stdout.write(this.help());
       return 0;
     }
-    const { host, logLevel } = parsed.config;
     if (services.length === 0) {
       process.stdout.write(
         `Trunkline ${TRUNKLINE_VERSION}: no services are built yet, so there is nothing to run.\n`,
       );
       return 0;
     }
-    const started: ServiceHandle[] = [];
-    const stopAll = async () => {
-      const results = await Promise.all([...started].reverse().map((handle) => handle.stop()));
-      return results.every(Boolean) ? 0 : 1;
-    };
-    try {
-      for (const definition of services) {
-        const settings = parseSettings(
-          serviceSettings(definition),
-          ['--host', host, '--log-level', logLevel],
-          {},
-        );
-        if (settings.help) throw new UsageError('unexpected --help');
-        started.push(await startService(definition, settings.config, { logDestination: process.stderr }));
-      }
-    } catch (error) {
-      await stopAll();
-      throw error;
-    }
+    const platform = await startPlatform(services, { ...parsed.config, logDestination: process.stderr });
     process.stdout.write(
-      `Trunkline ${TRUNKLINE_VERSION} is up (Ctrl-C stops it):\n\n${renderTable(
-        ['SERVICE', 'LISTENS ON'],
-        started.map((handle) => [
-          handle.name,
-          handle.listeners.map((l) => `${l.protocol} ${l.address}`).join(', '),
-        ]),
-      )}\n`,
+      `Trunkline ${TRUNKLINE_VERSION} is up (Ctrl-C stops it):\n\n${listenersTable(platform)}\n`,
     );
-    exitOnShutdownSignal(stopAll, started[0]!.logger);
+    exitOnShutdownSignal(async () => ((await platform.stop()) ? 0 : 1), platform.services[0]!.logger);
     return new Promise<number>(() => undefined);
   },
 };

@@ -1,0 +1,61 @@
+import {
+  type LogLevel,
+  parseSettings,
+  type ServiceDefinition,
+  type ServiceHandle,
+  type StartOptions,
+  serviceSettings,
+  startService,
+} from '@trunkline/runtime';
+import { renderTable } from './table';
+
+export interface PlatformOptions {
+  host: string;
+  logLevel: LogLevel;
+  logDestination?: StartOptions['logDestination'];
+}
+
+/** Every service of the platform running in this process. */
+export interface Platform {
+  readonly services: readonly ServiceHandle[];
+  /** Stops services in reverse start order; resolves true if all drained in time. */
+  stop(): Promise<boolean>;
+}
+
+/** Starts services in order, each on its default ports; if one fails, stops those started. */
+export async function startPlatform(
+  definitions: readonly ServiceDefinition[],
+  options: PlatformOptions,
+): Promise<Platform> {
+  const started: ServiceHandle[] = [];
+  const stop = async () => {
+    const results = [];
+    for (const handle of [...started].reverse()) results.push(await handle.stop());
+    return results.every(Boolean);
+  };
+  try {
+    for (const definition of definitions) {
+      const argv = ['--host', options.host, '--log-level', options.logLevel];
+      const settings = parseSettings(serviceSettings(definition), argv, {});
+      if (settings.help) throw new Error('unreachable: no --help given');
+      const startOptions =
+        options.logDestination === undefined ? {} : { logDestination: options.logDestination };
+      started.push(await startService(definition, settings.config, startOptions));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { services: started, stop };
+}
+
+/** Where each service listens, as a table for people. */
+export function listenersTable(platform: Platform): string {
+  return renderTable(
+    ['SERVICE', 'LISTENS ON'],
+    platform.services.map((handle) => [
+      handle.name,
+      handle.listeners.map((l) => `${l.protocol} ${l.address}`).join(', '),
+    ]),
+  );
+}
