@@ -1,7 +1,8 @@
 import { ConfigError } from './config/config-error';
-import { parseSettings, type SettingsSpec } from './config/parse-settings';
+import { type ParseResult, parseSettings, type SettingsSpec } from './config/parse-settings';
 import { settingsHelp } from './config/settings-help';
-import { type ServiceDefinition, serviceSettings, startService } from './service';
+import { type ServiceDefinition, type ServiceHandle, serviceSettings, startService } from './service';
+import type { CommonSettings } from './service-settings';
 import { exitOnShutdownSignal } from './shutdown-signals';
 
 export interface RunServiceOptions {
@@ -12,7 +13,10 @@ export interface RunServiceOptions {
 }
 
 /** `--help` text of a service: usage, summary and every flag with its env variable. */
-export function serviceHelp(definition: ServiceDefinition, command: string): string {
+export function serviceHelp<S extends SettingsSpec>(
+  definition: ServiceDefinition<S>,
+  command: string,
+): string {
   return [
     `Usage: ${command} [flags]`,
     '',
@@ -32,7 +36,7 @@ export async function runService<S extends SettingsSpec>(
   definition: ServiceDefinition<S>,
   options: RunServiceOptions,
 ): Promise<void> {
-  let parsed: ReturnType<typeof parseSettings<ReturnType<typeof serviceSettings<S>>>>;
+  let parsed: ParseResult<CommonSettings & S>;
   try {
     parsed = parseSettings(serviceSettings(definition), options.argv, options.env);
   } catch (error) {
@@ -41,10 +45,10 @@ export async function runService<S extends SettingsSpec>(
     process.exit(2);
   }
   if (parsed.help) {
-    process.stdout.write(serviceHelp(definition as unknown as ServiceDefinition, options.command));
+    process.stdout.write(serviceHelp(definition, options.command));
     return;
   }
-  let handle: Awaited<ReturnType<typeof startService>>;
+  let handle: ServiceHandle;
   try {
     handle = await startService(definition, parsed.config);
   } catch (error) {
