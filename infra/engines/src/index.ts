@@ -1,0 +1,21 @@
+import { EngineManager } from './engine-manager';
+import { kafkaEngine } from './engines/kafka';
+import { postgresEngine } from './engines/postgres';
+
+export type { Engine, EngineEnv } from './engine';
+export { EngineManager, type EngineStatus, type StartOptions } from './engine-manager';
+export { runningEngineEnv } from './engine-state';
+export { KAFKA_VERSION, kafkaClasspath, kafkaJvmOptions } from './engines/kafka';
+export { POSTGRES_TEST_DATABASE } from './engines/postgres';
+export { javaBinary } from './java';
+export { installKcat } from './kcat';
+export { cacheDir, enginesHome, runRoot } from './paths';
+export { freePort, isListening } from './ports';
+
+/** Every reference engine, in the order `.ci/run` starts them. */
+export const engines = [kafkaEngine, postgresEngine] as const;
+
+export function engineManager(): EngineManager {
+  return new EngineManager(engines);
+}
+export { isKafkaTool, KAFKA_TOOLS, type KafkaTool, kafkaToolCommand } from './kafka-tools';
