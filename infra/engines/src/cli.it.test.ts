@@ -87,6 +87,8 @@ describe('the engine command', () => {
   it('refuses an unknown engine with one line', async () => {
     const result = await engine('start', 'nosuch');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('engine: unknown engine "nosuch" (engines: kafka, postgres)\n');
+    expect(result.stderr).toBe(
+      'engine: unknown engine "nosuch" (engines: kafka, postgres, s3, opensearch)\n',
+    );
   });
 });

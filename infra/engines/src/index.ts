@@ -1,6 +1,8 @@
 import { EngineManager } from './engine-manager';
 import { kafkaEngine } from './engines/kafka';
+import { opensearchEngine } from './engines/opensearch';
 import { postgresEngine } from './engines/postgres';
+import { s3Engine } from './engines/s3';
 
 export type { Engine, EngineEnv } from './engine';
 export { EngineManager, type EngineStatus, type StartOptions } from './engine-manager';
@@ -13,7 +15,7 @@ export { cacheDir, enginesHome, runRoot } from './paths';
 export { freePort, isListening } from './ports';
 
 /** Every reference engine, in the order `.ci/run` starts them. */
-export const engines = [kafkaEngine, postgresEngine] as const;
+export const engines = [kafkaEngine, postgresEngine, s3Engine, opensearchEngine] as const;
 
 export function engineManager(): EngineManager {
   return new EngineManager(engines);

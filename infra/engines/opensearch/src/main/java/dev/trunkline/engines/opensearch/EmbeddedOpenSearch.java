@@ -20,10 +20,15 @@ import org.opensearch.plugins.Plugin;
  * One OpenSearch node for tests, started from the jars Maven Central serves instead of a
  * distribution tarball: {@code EmbeddedOpenSearch HOME HTTP_PORT [CLUSTER_NAME]}.
  *
- * <p>HOME holds data/ and logs/ (created if missing). HTTP (plain, no security plugin) listens
- * on 127.0.0.1:HTTP_PORT; 0 picks a free port. When the node answers HTTP it prints
- * {@code opensearch ready http://127.0.0.1:PORT}. It runs until SIGTERM or SIGINT, then
- * closes the node so that Lucene commits and lock files are released.
+ * <p>HOME holds data/ and logs/ (path.data, path.logs; created if missing); the log itself
+ * goes to stdout. HTTP (plain, no security plugin) listens on 127.0.0.1:HTTP_PORT; 0 picks a
+ * free port. Once the node answers HTTP it prints {@code opensearch ready http://127.0.0.1:PORT}.
+ * It runs until SIGTERM or SIGINT, then closes the node so that Lucene commits and lock files
+ * are released.
+ *
+ * <p>JVM flags: a heap ({@code -Xms512m -Xmx512m} is plenty for tests) and
+ * {@code -Djava.locale.providers=SPI,CLDR}, which OpenSearch's own launcher sets so that its
+ * IsoCalendarDataProvider (ISO week rules for week-based date formats) is used.
  */
 public final class EmbeddedOpenSearch {
 
