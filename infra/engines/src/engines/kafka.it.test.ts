@@ -17,6 +17,13 @@ function kcatAvailable(): boolean {
   }
 }
 
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 function expectedLines(producer: string): string[] {
   return Array.from({ length: RECORDS }, (_, i) => `key-${i}=${producer}-value-${i}`);
 }
@@ -165,6 +172,87 @@ if (!kcatAvailable() && !enginesRequired()) {
         }, 60_000);
       }
     }
+
+    it("Kafka's verifiable producer and consumer agree on every record", async () => {
+      const topic = `verifiable-${run}`;
+      const produced = await runCommand(
+        await kafkaToolCommand('verifiable-producer', [
+          '--bootstrap-server',
+          broker.bootstrap,
+          '--topic',
+          topic,
+          '--max-messages',
+          '20',
+          '--acks',
+          '-1',
+        ]),
+      );
+      const sent = jsonLines(produced.stdout).filter((e) => e.name === 'producer_send_success');
+      expect(sent.map((e) => e.value)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+      const consumed = await runCommand(
+        await kafkaToolCommand('verifiable-consumer', [
+          '--bootstrap-server',
+          broker.bootstrap,
+          '--topic',
+          topic,
+          '--group-id',
+          `verifiable-${run}`,
+          '--max-messages',
+          '20',
+          '--reset-policy',
+          'earliest',
+        ]),
+      );
+      const counts = jsonLines(consumed.stdout)
+        .filter((e) => e.name === 'records_consumed')
+        .map((e) => e.count as number);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(20);
+      expect(
+        jsonLines(consumed.stdout).some((e) => e.name === 'offsets_committed' && e.success === true),
+      ).toBe(true);
+    }, 60_000);
+
+    it("Kafka's performance tools measure throughput and latency", async () => {
+      const topic = `perf-${run}`;
+      const producerPerf = await runCommand(
+        await kafkaToolCommand('producer-perf', [
+          '--topic',
+          topic,
+          '--num-records',
+          '2000',
+          '--record-size',
+          '1024',
+          '--throughput',
+          '-1',
+          '--producer-props',
+          `bootstrap.servers=${broker.bootstrap}`,
+          'acks=all',
+        ]),
+      );
+      expect(producerPerf.stdout).toMatch(/^2000 records sent, [\d.]+ records\/sec/m);
+      const consumerPerf = await runCommand(
+        await kafkaToolCommand('consumer-perf', [
+          '--bootstrap-server',
+          broker.bootstrap,
+          '--topic',
+          topic,
+          '--messages',
+          '2000',
+        ]),
+      );
+      expect(consumerPerf.code).toBe(0);
+      expect(consumerPerf.stdout).toContain('data.consumed.in.nMsg');
+      const latency = await runCommand(
+        await kafkaToolCommand('end-to-end-latency', [
+          broker.bootstrap,
+          `latency-${run}`,
+          '100',
+          'all',
+          '100',
+        ]),
+      );
+      expect(latency.stdout).toMatch(/Percentiles: 50th = \d+, 99th = \d+, 99.9th = \d+/);
+    }, 120_000);
 
     it('kcat reads the headers kafkajs wrote', async () => {
       const topic = `headers-${run}`;
