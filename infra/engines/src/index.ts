@@ -7,7 +7,13 @@ import { s3Engine } from './engines/s3';
 export type { Engine, EngineEnv } from './engine';
 export { EngineManager, type EngineStatus, type StartOptions } from './engine-manager';
 export { runningEngineEnv } from './engine-state';
-export { KAFKA_VERSION, kafkaClasspath, kafkaJvmOptions } from './engines/kafka';
+export {
+  createKafkaEngine,
+  KAFKA_VERSION,
+  type KafkaEngineOptions,
+  kafkaClasspath,
+  kafkaJvmOptions,
+} from './engines/kafka';
 export { POSTGRES_TEST_DATABASE } from './engines/postgres';
 export { javaBinary } from './java';
 export { installKcat } from './kcat';

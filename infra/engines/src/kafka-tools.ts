@@ -13,6 +13,9 @@ export const KAFKA_TOOLS = {
   'verifiable-producer': 'org.apache.kafka.tools.VerifiableProducer',
   'verifiable-consumer': 'org.apache.kafka.tools.VerifiableConsumer',
   topics: 'org.apache.kafka.tools.TopicCommand',
+  configs: 'kafka.admin.ConfigCommand',
+  'consumer-groups': 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  'delete-records': 'org.apache.kafka.tools.DeleteRecordsCommand',
 } as const;
 
 export type KafkaTool = keyof typeof KAFKA_TOOLS;

@@ -30,84 +30,97 @@ function clusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-export const kafkaEngine: Engine = {
-  name: 'kafka',
-  description: `Apache Kafka ${KAFKA_VERSION} (KRaft, combined controller and broker, single node)`,
-  source: 'Maven Central (org.apache.kafka:kafka_2.13 and kafka-tools, fetched with Maven, run with java)',
-  defaultPort: 19092,
+export interface KafkaEngineOptions {
+  /**
+   * Port put in metadata for clients, when it differs from the listener's: a proxy in front
+   * of the broker (recording frames, say) stays in the path after bootstrap only if clients
+   * are told to connect to it. Default: the listener's port.
+   */
+  readonly advertisedPort?: number;
+}
 
-  async install({ cacheDir, progress }) {
-    progress(`kafka: fetching Apache Kafka ${KAFKA_VERSION} from Maven Central unless cached`);
-    await installMavenDependencies(
-      join(ENGINE_DIR, 'pom.xml'),
-      kafkaLibs(cacheDir),
-      `Apache Kafka ${KAFKA_VERSION}`,
-    );
-  },
+export function createKafkaEngine(options: KafkaEngineOptions = {}): Engine {
+  return {
+    name: 'kafka',
+    description: `Apache Kafka ${KAFKA_VERSION} (KRaft, combined controller and broker, single node)`,
+    source: 'Maven Central (org.apache.kafka:kafka_2.13 and kafka-tools, fetched with Maven, run with java)',
+    defaultPort: 19092,
 
-  async prepare({ cacheDir, runDir, port }) {
-    const controllerPort = await freePort();
-    const properties = join(runDir, 'server.properties');
-    writeFileSync(
-      properties,
-      [
-        'process.roles=broker,controller',
-        'node.id=1',
-        `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-        `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-        'controller.listener.names=CONTROLLER',
-        'inter.broker.listener.name=PLAINTEXT',
-        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-        `log.dirs=${join(runDir, 'data')}`,
-        // One node: internal topics cannot have more replicas than that.
-        'offsets.topic.replication.factor=1',
-        'transaction.state.log.replication.factor=1',
-        'transaction.state.log.min.isr=1',
-        'share.coordinator.state.topic.replication.factor=1',
-        'share.coordinator.state.topic.min.isr=1',
-        // Tests form groups often; don't wait 3 s for more members each time.
-        'group.initial.rebalance.delay.ms=0',
-        '',
-      ].join('\n'),
-    );
-    const classpath = kafkaClasspath(cacheDir);
-    await runToCompletion(
-      {
-        command: javaBinary(),
-        args: [
-          ...kafkaJvmOptions('tool'),
-          '-cp',
-          classpath,
-          'kafka.tools.StorageTool',
-          'format',
-          '--standalone',
-          '-t',
-          clusterId(),
-          '-c',
-          properties,
-        ],
-      },
-      'formatting Kafka storage',
-    );
-    return {
-      launch: {
-        command: javaBinary(),
-        args: [
-          '-Xms256m',
-          '-Xmx1g',
-          ...kafkaJvmOptions('broker'),
-          '-cp',
-          classpath,
-          'kafka.Kafka',
-          properties,
-        ],
-      },
-      env: { KAFKA_BOOTSTRAP: `127.0.0.1:${port}` },
-    };
-  },
+    async install({ cacheDir, progress }) {
+      progress(`kafka: fetching Apache Kafka ${KAFKA_VERSION} from Maven Central unless cached`);
+      await installMavenDependencies(
+        join(ENGINE_DIR, 'pom.xml'),
+        kafkaLibs(cacheDir),
+        `Apache Kafka ${KAFKA_VERSION}`,
+      );
+    },
 
-  async isReady({ port, log }) {
-    return log().includes('Kafka Server started') && (await isListening(port));
-  },
-};
+    async prepare({ cacheDir, runDir, port }) {
+      const controllerPort = await freePort();
+      const properties = join(runDir, 'server.properties');
+      writeFileSync(
+        properties,
+        [
+          'process.roles=broker,controller',
+          'node.id=1',
+          `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
+          `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+          `advertised.listeners=PLAINTEXT://127.0.0.1:${options.advertisedPort ?? port}`,
+          'controller.listener.names=CONTROLLER',
+          'inter.broker.listener.name=PLAINTEXT',
+          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          `log.dirs=${join(runDir, 'data')}`,
+          // One node: internal topics cannot have more replicas than that.
+          'offsets.topic.replication.factor=1',
+          'transaction.state.log.replication.factor=1',
+          'transaction.state.log.min.isr=1',
+          'share.coordinator.state.topic.replication.factor=1',
+          'share.coordinator.state.topic.min.isr=1',
+          // Tests form groups often; don't wait 3 s for more members each time.
+          'group.initial.rebalance.delay.ms=0',
+          '',
+        ].join('\n'),
+      );
+      const classpath = kafkaClasspath(cacheDir);
+      await runToCompletion(
+        {
+          command: javaBinary(),
+          args: [
+            ...kafkaJvmOptions('tool'),
+            '-cp',
+            classpath,
+            'kafka.tools.StorageTool',
+            'format',
+            '--standalone',
+            '-t',
+            clusterId(),
+            '-c',
+            properties,
+          ],
+        },
+        'formatting Kafka storage',
+      );
+      return {
+        launch: {
+          command: javaBinary(),
+          args: [
+            '-Xms256m',
+            '-Xmx1g',
+            ...kafkaJvmOptions('broker'),
+            '-cp',
+            classpath,
+            'kafka.Kafka',
+            properties,
+          ],
+        },
+        env: { KAFKA_BOOTSTRAP: `127.0.0.1:${port}` },
+      };
+    },
+
+    async isReady({ port, log }) {
+      return log().includes('Kafka Server started') && (await isListening(port));
+    },
+  };
+}
+
+export const kafkaEngine: Engine = createKafkaEngine();

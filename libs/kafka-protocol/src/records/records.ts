@@ -74,8 +74,12 @@ export function buildRecordBatch(records: readonly NewRecord[], options: BatchOp
   if (records.length === 0) throw new RangeError('a record batch holds at least one record');
   const now = BigInt(Date.now());
   const timestamps = records.map((r) => r.timestamp ?? now);
-  const baseTimestamp = timestamps.reduce((a, b) => (a < b ? a : b));
-  const maxTimestamp = timestamps.reduce((a, b) => (a > b ? a : b));
+  let baseTimestamp = timestamps[0]!;
+  let maxTimestamp = baseTimestamp;
+  for (const t of timestamps) {
+    if (t < baseTimestamp) baseTimestamp = t;
+    if (t > maxTimestamp) maxTimestamp = t;
+  }
   const body = new ByteWriter(256);
   records.forEach((record, i) => {
     writeRecord(body, record, i, timestamps[i]! - baseTimestamp);
