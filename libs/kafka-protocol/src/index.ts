@@ -13,6 +13,23 @@ export {
   type UnsupportedRequest,
 } from './frames';
 export { type RequestHeader, requestHeaderVersion, responseHeaderVersion } from './headers';
+export {
+  BATCH_OVERHEAD,
+  BatchLayout,
+  Compression,
+  InvalidRecordBatchError,
+  RecordBatchView,
+  recordBatchCrc,
+  validateRecordBatches,
+} from './records/record-batch';
+export {
+  type BatchOptions,
+  buildRecordBatch,
+  type KafkaRecord,
+  type NewRecord,
+  type RecordHeader as KafkaRecordHeader,
+  readRecords,
+} from './records/records';
 export { type AnyField, type Field, field, type StructOf } from './schema/fields';
 export { type ApiSpec, defineApi, type MessageSpec, type RequestOf, type ResponseOf } from './schema/message';
 export { inVersions, parseVersions, type VersionRange } from './schema/versions';
