@@ -97,7 +97,9 @@ export class PartitionLog implements Syncable {
     }
     await rm(join(dir, CLEAN_SHUTDOWN), { force: true });
     await syncDirectory(dir);
-    const logStartOffset = checkpoint > segments[0]!.baseOffset ? checkpoint : segments[0]!.baseOffset;
+    // The checkpoint wins once DeleteRecords moved the start inside the first segment.
+    const firstBase = segments[0]!.baseOffset;
+    const logStartOffset = checkpoint > firstBase ? checkpoint : firstBase;
     const log = new PartitionLog(dir, config, durability, segments, nextOffset, logStartOffset);
     return {
       log,
