@@ -58,7 +58,7 @@ export class PartitionLog implements Syncable {
 
   private constructor(
     readonly dir: string,
-    private readonly config: PartitionLogConfig,
+    private config: PartitionLogConfig,
     private readonly durability: Durability,
     segments: LogSegment[],
     nextOffset: bigint,
@@ -112,6 +112,11 @@ export class PartitionLog implements Syncable {
         logEndOffset: nextOffset,
       },
     };
+  }
+
+  /** Applies changed topic configs (segment size and age, index interval) from the next append on. */
+  reconfigure(config: PartitionLogConfig): void {
+    this.config = config;
   }
 
   get logStartOffset(): bigint {

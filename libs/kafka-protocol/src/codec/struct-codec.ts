@@ -56,10 +56,22 @@ function defaultOf(field: FieldSpec): () => Value {
 }
 
 function isDefault(value: Value, make: () => Value): boolean {
-  const d = make();
+  return equalsDefault(value, make());
+}
+
+function equalsDefault(value: Value, d: Value): boolean {
   if (value === d) return true;
   if (Array.isArray(value)) return value.length === 0 && Array.isArray(d) && d.length === 0;
   if (Buffer.isBuffer(value) && Buffer.isBuffer(d)) return value.equals(d);
+  // A struct (a tagged one such as CurrentLeader) is at its default when every field is.
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof d === 'object' &&
+    d !== null &&
+    !Buffer.isBuffer(d)
+  )
+    return Object.keys(d).every((k) => equalsDefault((value as Struct)[k], (d as Struct)[k]));
   return value === undefined;
 }
 

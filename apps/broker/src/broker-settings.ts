@@ -1,0 +1,41 @@
+import { setting } from '@trunkline/runtime';
+
+/** The broker's own flags (each also TRUNKLINE_<FLAG>), beyond host, ports and logging. */
+export const brokerSettings = {
+  dataDir: setting.text({
+    describe: 'directory of topic logs, offsets and metadata',
+    default: '.trunkline/broker',
+  }),
+  kafkaPort: setting.port({ describe: 'port of the Kafka protocol listener', default: 9092 }),
+  advertisedHost: setting.text({
+    describe:
+      'host Kafka clients are told to connect to (default: --host, or 127.0.0.1 when that is 0.0.0.0)',
+  }),
+  nodeId: setting.integer({ describe: 'node id reported to clients', default: 1, min: 0, max: 2147483647 }),
+  fsync: setting.choice(['always', 'interval', 'never'] as const, {
+    describe:
+      'when acknowledged data is fsynced: always (before acks=1/all are answered), every --fsync-interval, or never (the OS decides)',
+    default: 'always',
+  }),
+  fsyncInterval: setting.duration({ describe: 'fsync period with --fsync interval', default: 1000 }),
+  maxRequestBytes: setting.integer({
+    describe: 'largest request accepted; a larger frame closes its connection',
+    default: 100 * 1024 * 1024,
+    min: 1024,
+    max: 2147483647,
+  }),
+  autoCreateTopics: setting.toggle({
+    describe: 'create a topic when a client asks for a missing one',
+    default: true,
+  }),
+  numPartitions: setting.integer({
+    describe: 'partitions of auto-created topics',
+    default: 1,
+    min: 1,
+    max: 100000,
+  }),
+  groupInitialRebalanceDelay: setting.duration({
+    describe: "how long a new group's first rebalance waits for more members",
+    default: 0,
+  }),
+};
