@@ -1,18 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildService, trunklineCommand } from './child-service';
 import { describeUnavailable, engineEnv } from './engines';
 
 /** A Kafka-protocol broker an integration test runs against. */
 export interface TestBroker {
-  /** "apache" (Apache Kafka, the reference) or "trunkline". */
+  /** "trunkline" or "apache" (Apache Kafka, the reference). */
   readonly name: string;
-  /** host:port for Kafka clients. */
+  /** host:port for Kafka clients; read it inside tests or hooks, once the broker runs. */
   readonly bootstrap: string;
 }
 
-const KNOWN_BROKERS = ['apache'] as const;
+const KNOWN_BROKERS = ['trunkline', 'apache'] as const;
 
-/** The brokers named by TRUNKLINE_TEST_BROKERS (comma-separated; default: apache). */
+/** The brokers named by TRUNKLINE_TEST_BROKERS (comma-separated; default: trunkline,apache). */
 export function testBrokerNames(): string[] {
-  const names = (process.env.TRUNKLINE_TEST_BROKERS ?? 'apache')
+  const names = (process.env.TRUNKLINE_TEST_BROKERS ?? KNOWN_BROKERS.join(','))
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
@@ -26,15 +30,83 @@ export function testBrokerNames(): string[] {
   return names;
 }
 
+/** A Trunkline broker for one test file: a `trunkline serve broker` process on free ports and a fresh data dir. */
+export class TrunklineTestBroker {
+  private service: ChildService | undefined;
+  private dataDir: string | undefined;
+
+  async start(extraArgs: readonly string[] = []): Promise<void> {
+    this.dataDir ??= mkdtempSync(join(tmpdir(), 'trunkline-broker-'));
+    this.service = await ChildService.start({
+      command: trunklineCommand(
+        'serve',
+        'broker',
+        '--data-dir',
+        this.dataDir,
+        '--kafka-port',
+        '0',
+        '--grpc-port',
+        '0',
+        '--http-port',
+        '0',
+        ...extraArgs,
+      ),
+    });
+  }
+
+  get process(): ChildService {
+    if (this.service === undefined) throw new Error('the Trunkline broker is not started');
+    return this.service;
+  }
+
+  get bootstrap(): string {
+    return this.process.address('kafka');
+  }
+
+  get grpcAddress(): string {
+    return this.process.address('grpc');
+  }
+
+  get dataDirectory(): string {
+    return this.dataDir!;
+  }
+
+  /** SIGTERM and wait (clean shutdown); data stays for a restart. */
+  async stop(): Promise<void> {
+    await this.service?.stop();
+  }
+
+  /** Stops it and removes its data. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    if (this.dataDir !== undefined) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Runs the same describe block once per broker in TRUNKLINE_TEST_BROKERS, with identical
- * expectations; a broker that is not running is skipped with the reason printed (or fails
- * when engines are required).
+ * expectations. The Trunkline broker is started for the block; Apache Kafka must be running
+ * (npm run engine), else the block is skipped with the reason printed (or fails when
+ * engines are required).
  */
 export function describeEachBroker(title: string, body: (broker: TestBroker) => void): void {
   for (const name of testBrokerNames()) {
-    const bootstrap = engineEnv('kafka')?.KAFKA_BOOTSTRAP;
     const blockTitle = `${title} [${name}]`;
+    if (name === 'trunkline') {
+      describe(blockTitle, () => {
+        const broker = new TrunklineTestBroker();
+        beforeAll(() => broker.start(), 60_000);
+        afterAll(() => broker.destroy(), 30_000);
+        body({
+          name,
+          get bootstrap() {
+            return broker.bootstrap;
+          },
+        });
+      });
+      continue;
+    }
+    const bootstrap = engineEnv('kafka')?.KAFKA_BOOTSTRAP;
     if (bootstrap === undefined) {
       describeUnavailable(
         blockTitle,
@@ -44,4 +116,18 @@ export function describeEachBroker(title: string, body: (broker: TestBroker) => 
     }
     describe(blockTitle, () => body({ name, bootstrap }));
   }
+}
+
+/**
+ * A describe block that runs against Apache Kafka only: for checks of this project's
+ * understanding of Kafka itself (protocol descriptions byte-exact against the reference),
+ * where the Trunkline broker is not what is under test.
+ */
+export function describeWithApacheKafka(title: string, body: (broker: TestBroker) => void): void {
+  const bootstrap = engineEnv('kafka')?.KAFKA_BOOTSTRAP;
+  if (bootstrap === undefined) {
+    describeUnavailable(title, 'Apache Kafka is not running (start it: npm run -s engine -- start kafka)');
+    return;
+  }
+  describe(title, () => body({ name: 'apache', bootstrap }));
 }

@@ -14,6 +14,12 @@ export { InProcessService } from './in-process-service';
 
 /** Path of the probe fixture's entry point, for starting it as a child process. */
 export const PROBE_MAIN = require.resolve('./fixtures/probe-main.ts');
-export { describeEachBroker, type TestBroker, testBrokerNames } from './brokers';
+export {
+  describeEachBroker,
+  describeWithApacheKafka,
+  type TestBroker,
+  TrunklineTestBroker,
+  testBrokerNames,
+} from './brokers';
 export { describeUnavailable, describeWithEngine, engineEnv, enginesRequired } from './engines';
 export { type CommandResult, runCommand } from './run-command';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { describeEachBroker } from '@trunkline/testing';
+import { describeWithApacheKafka } from '@trunkline/testing';
 import { ErrorCode } from '../errors';
 import { decodeResponse, encodeRequest, encodeResponse } from '../frames';
 import { BatchLayout, validateRecordBatches } from '../records/record-batch';
@@ -147,7 +147,7 @@ const served = (name: keyof typeof SERVED): number[] => {
   return Array.from({ length: max - min + 1 }, (_, i) => min + i);
 };
 
-describeEachBroker('data and topic APIs against a live broker', (broker) => {
+describeWithApacheKafka('data and topic APIs against a live broker', (broker) => {
   let connection: Connection;
   let advertised: Map<number, { min: number; max: number }>;
   const prefix = `data-apis-${randomUUID().slice(0, 8)}`;

@@ -3,7 +3,7 @@
 // over, re-encode to exactly the bytes the broker sent, and say what the request implies.
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { describeEachBroker } from '@trunkline/testing';
+import { describeWithApacheKafka } from '@trunkline/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { ByteWriter } from '../codec/byte-writer';
 import { compileStruct } from '../codec/struct-codec';
@@ -179,7 +179,7 @@ class Connection {
 /** "Api vN" of every exchange that decoded and re-encoded byte-exactly. */
 const roundTripped = new Set<string>();
 
-describeEachBroker('group, config and SASL APIs', (broker) => {
+describeWithApacheKafka('group, config and SASL APIs', (broker) => {
   const runId = randomUUID().slice(0, 8);
   const topic = `group-apis-${runId}`;
   const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });

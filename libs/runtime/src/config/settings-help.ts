@@ -8,7 +8,7 @@ export function settingsHelp(spec: SettingsSpec, options: { omitDefaults?: reado
     const left = `--${flagName(key)}${setting.placeholder === '' ? '' : ` ${setting.placeholder}`}`;
     const notes = [
       setting.required ? 'required' : undefined,
-      setting.defaultValue !== undefined && setting.placeholder !== '' && !options.omitDefaults?.includes(key)
+      setting.defaultValue !== undefined && !options.omitDefaults?.includes(key)
         ? `default ${setting.format(setting.defaultValue)}`
         : undefined,
       `env ${envName(key)}`,

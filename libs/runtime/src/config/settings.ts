@@ -148,7 +148,7 @@ export function duration<O extends SettingOptions<number>>(options: O): SettingF
   );
 }
 
-/** An on/off switch: `--flag` turns it on; `--flag=false` or env `false`/`0` turns it off. */
+/** An on/off switch: `--flag` turns it on, `--flag=false` (or env `false`/`0`) off. */
 export function toggle<O extends SettingOptions<boolean>>(options: O): SettingFor<boolean, O> {
   return define(
     {

@@ -1,0 +1,1 @@
+export { brokerService } from './broker-service';
