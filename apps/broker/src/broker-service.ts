@@ -1,5 +1,7 @@
+import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
 import { Durability } from '@trunkline/log-store';
 import { defineService } from '@trunkline/runtime';
+import { brokerAdmin } from './admin/broker-admin';
 import { brokerSettings } from './broker-settings';
 import type { BrokerState } from './broker-state';
 import { GroupCoordinator } from './groups/group-coordinator';
@@ -16,7 +18,7 @@ export const brokerService = defineService({
   summary: 'A durable, partitioned log over the Kafka wire protocol, with a gRPC admin API.',
   ports: { grpc: 50051, http: 9641 },
   settings: brokerSettings,
-  async start({ config, logger, addListener }) {
+  async start({ config, logger, addListener, listeners, grpc, instanceId, version, startedAt }) {
     const durability = new Durability(config.fsync, config.fsyncInterval);
     const topics = await TopicManager.open(config.dataDir, durability, logger, {
       partitions: config.numPartitions,
@@ -52,6 +54,10 @@ export const brokerService = defineService({
     const port = await server.listen(config.host, config.kafkaPort);
     advertised.port = port;
     addListener({ protocol: 'kafka', address: `${advertised.host}:${port}` });
+    grpc.addService(
+      BrokerAdminService,
+      brokerAdmin({ state, dataDir: config.dataDir, instanceId, version, startedAt, listeners }),
+    );
     logger.info(
       { dataDir: config.dataDir, fsync: config.fsync, topics: topics.list().length },
       'broker storage open',

@@ -32,6 +32,8 @@ export interface ServiceContext<C> {
   readonly startedAt: Date;
   /** Announces a data-plane listener (Kafka, REST) so `trunkline up` and logs show it. */
   addListener(listener: Listener): void;
+  /** Every listener of the service, gRPC and HTTP included once it is ready. */
+  listeners(): readonly Listener[];
 }
 
 /** A service's own work, stopped after its gRPC calls drained. */
@@ -128,6 +130,7 @@ export async function startService<S extends SettingsSpec>(
       version: TRUNKLINE_VERSION,
       startedAt,
       addListener: (listener) => listeners.push(listener),
+      listeners: () => listeners,
     });
     const grpcPort = await listenOrExplain(
       () => grpc.listen(common.host, common.grpcPort),

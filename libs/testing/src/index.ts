@@ -22,4 +22,5 @@ export {
   testBrokerNames,
 } from './brokers';
 export { describeUnavailable, describeWithEngine, engineEnv, enginesRequired } from './engines';
+export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';
