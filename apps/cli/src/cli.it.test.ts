@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { flagName } from '@trunkline/runtime';
 import { ChildService, trunklineCommand } from '@trunkline/testing';
 import { services } from './services';
@@ -56,7 +59,8 @@ describe('trunkline', () => {
   });
 
   it('up runs every service and stops them all on Ctrl-C', async () => {
-    const up = ChildService.spawn({ command: trunklineCommand('up') });
+    const dataDir = mkdtempSync(join(tmpdir(), 'trunkline-up-'));
+    const up = ChildService.spawn({ command: trunklineCommand('up', '--data-dir', dataDir) });
     if (services.length === 0) {
       expect((await up.exited).code).toBe(0);
       expect(up.output()).toContain('no services are built yet');
@@ -68,5 +72,9 @@ describe('trunkline', () => {
     for (const service of services) expect(up.output()).toContain(service.name);
     up.signal('SIGINT');
     expect((await up.exited).code).toBe(0);
-  });
+    expect(readdirSync(dataDir)).toEqual(
+      expect.arrayContaining(services.filter((s) => 'dataDir' in s.settings).map((s) => s.name)),
+    );
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 90_000);
 });

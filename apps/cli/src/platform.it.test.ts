@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { checkHealth, defineService } from '@trunkline/runtime';
 import { probeService } from '@trunkline/testing';
 import { listenersTable, startPlatform } from './platform';
@@ -12,6 +13,7 @@ describe('startPlatform', () => {
     const platform = await startPlatform([first, second], {
       host: '127.0.0.1',
       logLevel: 'silent',
+      dataDir: tmpdir(),
     });
     try {
       expect(platform.services.map((s) => s.name)).toEqual(['first', 'second']);
@@ -52,7 +54,7 @@ describe('startPlatform', () => {
       },
     });
     await expect(
-      startPlatform([watching, failing], { host: '127.0.0.1', logLevel: 'silent' }),
+      startPlatform([watching, failing], { host: '127.0.0.1', logLevel: 'silent', dataDir: tmpdir() }),
     ).rejects.toThrow('engine refused to open');
     expect(stopped).toBe(true);
   });

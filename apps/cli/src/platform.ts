@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   type LogLevel,
   parseSettings,
@@ -12,6 +13,8 @@ import { renderTable } from './table';
 export interface PlatformOptions {
   host: string;
   logLevel: LogLevel;
+  /** Each service with a --data-dir setting keeps its data in `<dataDir>/<service>`. */
+  dataDir: string;
   logDestination?: StartOptions['logDestination'];
 }
 
@@ -36,6 +39,7 @@ export async function startPlatform(
   try {
     for (const definition of definitions) {
       const argv = ['--host', options.host, '--log-level', options.logLevel];
+      if ('dataDir' in definition.settings) argv.push('--data-dir', join(options.dataDir, definition.name));
       const settings = parseSettings(serviceSettings(definition), argv, {});
       if (settings.help) throw new Error('unreachable: no --help given');
       const startOptions =

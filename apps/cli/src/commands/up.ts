@@ -16,6 +16,10 @@ const upSettings = {
     describe: 'least severe log level written to stderr',
     default: 'warn',
   }),
+  dataDir: setting.text({
+    describe: 'where services keep their data, one folder each',
+    default: '.trunkline',
+  }),
 };
 
 export const upCommand: Command = {
