@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildService, trunklineCommand } from './child-service';
+import { untrack } from './cleanup';
 import { describeUnavailable, engineEnv } from './engines';
 
 /** A Kafka-protocol broker an integration test runs against. */
@@ -74,6 +75,14 @@ export class TrunklineTestBroker {
   /** SIGTERM and wait (clean shutdown); data stays for a restart. */
   async stop(): Promise<void> {
     await this.service?.stop();
+  }
+
+  /** SIGKILL, as a crash would; data stays for a restart. */
+  async kill(): Promise<void> {
+    const service = this.process;
+    service.signal('SIGKILL');
+    await service.exited;
+    untrack(service);
   }
 
   /** Stops it and removes its data. */
