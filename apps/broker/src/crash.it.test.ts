@@ -78,7 +78,8 @@ async function produceUntilKilled(acked: Acked[], round: number): Promise<void> 
             messages: values.map((value) => ({ value, partition })),
           });
           const base = BigInt(result!.baseOffset!);
-          values.forEach((value, i) => acked.push({ partition, offset: base + BigInt(i), value }));
+          for (const [i, value] of values.entries())
+            acked.push({ partition, offset: base + BigInt(i), value });
         } catch {
           return; // The broker is gone: what was not acknowledged may or may not have been kept.
         }

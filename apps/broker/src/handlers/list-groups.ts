@@ -14,7 +14,8 @@ export const listGroupsHandler = defineHandler<typeof ListGroups, BrokerState>({
       groups: state.groups
         .list()
         .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
-        .filter((g) => types.length === 0 || types.includes('classic'))
+        // Every group here speaks the classic protocol.
+        .filter(() => types.length === 0 || types.includes('classic'))
         .map((g) => ({
           groupId: g.groupId,
           protocolType: g.protocolType,

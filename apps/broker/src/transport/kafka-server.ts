@@ -18,7 +18,7 @@ export class KafkaServer<State> {
   private readonly shutdown = new AbortController();
   private nextId = 0;
 
-  constructor(private readonly options: KafkaServerOptions<State>) {
+  constructor(options: KafkaServerOptions<State>) {
     this.server = createServer((socket) => {
       const connection = new KafkaConnection(
         socket,
