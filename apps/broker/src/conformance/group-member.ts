@@ -33,6 +33,7 @@ async function main(): Promise<void> {
         event: 'record',
         name,
         memberId,
+        at: Date.now(),
         partition,
         offset: message.offset,
         value: message.value?.toString(),
