@@ -48,7 +48,10 @@ describe('trunkline', () => {
   });
 
   it.each([
-    [['nonsense'], 'trunkline nonsense: unknown command "nonsense" (commands: up, serve, version)'],
+    [
+      ['nonsense'],
+      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, tail, version)',
+    ],
     [['serve', 'nonsense'], 'trunkline serve: unknown service "nonsense"'],
     [['up', '--nonsense'], 'trunkline up: unknown flag --nonsense'],
   ])('%j exits 2 with one line', async (args, message) => {

@@ -1,10 +1,20 @@
-import { ConfigError } from '@trunkline/runtime';
+import { Code, ConfigError, TrunklineError } from '@trunkline/runtime';
 import { type Command, UsageError } from './command';
+import { groupsCommand } from './commands/groups';
 import { serveCommand } from './commands/serve';
+import { tailCommand } from './commands/tail';
+import { topicsCommand } from './commands/topics';
 import { upCommand } from './commands/up';
 import { versionCommand } from './commands/version';
 
-export const commands: readonly Command[] = [upCommand, serveCommand, versionCommand];
+export const commands: readonly Command[] = [
+  upCommand,
+  serveCommand,
+  topicsCommand,
+  groupsCommand,
+  tailCommand,
+  versionCommand,
+];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -37,6 +47,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`trunkline ${command?.name ?? name}: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof TrunklineError) {
+      // A failed admin call: the server's message and its status, one line.
+      process.stderr.write(`trunkline ${command?.name ?? name}: ${error.message} (${Code[error.code]})\n`);
+      return 1;
     }
     throw error;
   }

@@ -211,7 +211,7 @@ export function brokerAdmin(context: AdminContext): ServiceImpl<typeof BrokerAdm
               topic: name,
               partition,
               previousOffset: previous,
-              newOffset: await resolveOffset(log, request.to),
+              newOffset: await resolveOffset(log, request.to, true),
             });
           }
         }

@@ -4,8 +4,16 @@ import { readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
 import type { PartitionLog } from '@trunkline/log-store';
 import { Code, TrunklineError } from '@trunkline/runtime';
 
-/** The offset an OffsetSpec names in one partition (unset means latest). */
-export async function resolveOffset(log: PartitionLog, spec: OffsetSpec | undefined): Promise<bigint> {
+/**
+ * The offset an OffsetSpec names in one partition (unset means latest). An explicit offset
+ * outside the log is refused, or with `clamp` moved to the nearest end, as Kafka's
+ * consumer-groups tool does when resetting offsets.
+ */
+export async function resolveOffset(
+  log: PartitionLog,
+  spec: OffsetSpec | undefined,
+  clamp = false,
+): Promise<bigint> {
   const choice = spec?.spec;
   switch (choice?.case) {
     case undefined:
@@ -16,6 +24,12 @@ export async function resolveOffset(log: PartitionLog, spec: OffsetSpec | undefi
       throw new TrunklineError(Code.InvalidArgument, 'offset spec boundary must be EARLIEST or LATEST');
     case 'offset': {
       const offset = choice.value;
+      if (clamp)
+        return offset < log.logStartOffset
+          ? log.logStartOffset
+          : offset > log.highWatermark
+            ? log.highWatermark
+            : offset;
       if (offset < log.logStartOffset || offset > log.highWatermark) {
         throw new TrunklineError(
           Code.OutOfRange,

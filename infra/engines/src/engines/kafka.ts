@@ -37,11 +37,15 @@ export interface KafkaEngineOptions {
    * are told to connect to it. Default: the listener's port.
    */
   readonly advertisedPort?: number;
+  /** Engine name, for running a variant beside the default one (benchmarks). Default: kafka. */
+  readonly name?: string;
+  /** Extra server.properties, e.g. `log.flush.interval.messages=1` to fsync every batch. */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 export function createKafkaEngine(options: KafkaEngineOptions = {}): Engine {
   return {
-    name: 'kafka',
+    name: options.name ?? 'kafka',
     description: `Apache Kafka ${KAFKA_VERSION} (KRaft, combined controller and broker, single node)`,
     source: 'Maven Central (org.apache.kafka:kafka_2.13 and kafka-tools, fetched with Maven, run with java)',
     defaultPort: 19092,
@@ -78,6 +82,7 @@ export function createKafkaEngine(options: KafkaEngineOptions = {}): Engine {
           'share.coordinator.state.topic.min.isr=1',
           // Tests form groups often; don't wait 3 s for more members each time.
           'group.initial.rebalance.delay.ms=0',
+          ...Object.entries(options.properties ?? {}).map(([key, value]) => `${key}=${value}`),
           '',
         ].join('\n'),
       );

@@ -1,0 +1,66 @@
+import { type DescMessage, type MessageShape, toJson } from '@bufbuild/protobuf';
+import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
+import {
+  createGrpcClient,
+  type GrpcClient,
+  parseSettings,
+  type SettingsSpec,
+  setting,
+} from '@trunkline/runtime';
+import { UsageError } from '../command';
+
+/** Flags every admin command takes. */
+export const adminSettings = {
+  brokerAdmin: setting.hostPorts({
+    describe: "the broker's gRPC admin address",
+    default: ['127.0.0.1:50051'],
+  }),
+  json: setting.toggle({ describe: 'print JSON for scripts instead of tables', default: false }),
+};
+
+/** Splits `<positional...> [--flags]`: positionals come first, as in `topics describe orders --json`. */
+export function splitArgs(args: readonly string[]): { positional: string[]; flags: string[] } {
+  const first = args.findIndex((a) => a.startsWith('-'));
+  return first < 0
+    ? { positional: [...args], flags: [] }
+    : { positional: args.slice(0, first), flags: args.slice(first) };
+}
+
+export function parseFlags<S extends SettingsSpec>(spec: S, flags: readonly string[]) {
+  const parsed = parseSettings({ ...adminSettings, ...spec }, flags, process.env);
+  if (parsed.help) throw new UsageError('use --help before any argument');
+  return parsed.config;
+}
+
+export function brokerClient(address: readonly string[]): GrpcClient<typeof BrokerAdminService> {
+  return createGrpcClient(BrokerAdminService, address[0]!);
+}
+
+/** Runs admin work against the broker, always closing the client. */
+export async function withBroker<T>(
+  address: readonly string[],
+  work: (client: GrpcClient<typeof BrokerAdminService>) => Promise<T>,
+): Promise<T> {
+  const client = brokerClient(address);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+export function printJson<D extends DescMessage>(schema: D, message: MessageShape<D>): void {
+  process.stdout.write(`${JSON.stringify(toJson(schema, message, { alwaysEmitImplicit: true }), null, 2)}\n`);
+}
+
+/** `k=v,k2=v2` → { k: 'v', k2: 'v2' } */
+export function keyValues(text: string | undefined, flag: string): Record<string, string> {
+  if (text === undefined || text === '') return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UsageError(`${flag} takes name=value pairs separated by commas, got "${pair}"`);
+      return [pair.slice(0, eq), pair.slice(eq + 1)];
+    }),
+  );
+}
