@@ -254,6 +254,41 @@ if (!kcatAvailable() && !enginesRequired()) {
       expect(latency.stdout).toMatch(/Percentiles: 50th = \d+, 99th = \d+, 99.9th = \d+/);
     }, 120_000);
 
+    it.each(['gzip', 'snappy', 'lz4', 'zstd'])(
+      "kcat and the Java client read each other's %s-compressed batches",
+      async (codec) => {
+        const lines = expectedLines(codec);
+        const fromKcat = `codec-kcat-${codec}-${run}`;
+        const fromJava = `codec-java-${codec}-${run}`;
+        const produced = await runCommand(
+          ['kcat', '-P', '-b', broker.bootstrap, '-t', fromKcat, '-K', '=', '-z', codec],
+          {
+            input: `${lines.join('\n')}\n`,
+          },
+        );
+        expect(produced.code).toBe(0);
+        const javaProduced = await runCommand(
+          await kafkaToolCommand('console-producer', [
+            '--bootstrap-server',
+            broker.bootstrap,
+            '--topic',
+            fromJava,
+            '--compression-codec',
+            codec,
+            '--property',
+            'parse.key=true',
+            '--property',
+            'key.separator==',
+          ]),
+          { input: `${lines.join('\n')}\n` },
+        );
+        expect(javaProduced.code).toBe(0);
+        expect(await consumers.java!(broker.bootstrap, fromKcat)).toEqual(lines);
+        expect(await consumers.kcat!(broker.bootstrap, fromJava)).toEqual(lines);
+      },
+      60_000,
+    );
+
     it('kcat reads the headers kafkajs wrote', async () => {
       const topic = `headers-${run}`;
       const producer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).producer({

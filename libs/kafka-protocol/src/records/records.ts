@@ -1,7 +1,7 @@
-import { gunzipSync } from 'node:zlib';
 import { ByteReader } from '../codec/byte-reader';
 import { ByteWriter } from '../codec/byte-writer';
 import { MalformedFrameError } from '../codec/protocol-error';
+import { decompressRecords } from './decompress';
 import {
   BATCH_OVERHEAD,
   BatchLayout,
@@ -103,23 +103,11 @@ export function buildRecordBatch(records: readonly NewRecord[], options: BatchOp
   return batch;
 }
 
-function decompress(batch: RecordBatchView): Buffer {
-  const payload = batch.bytes.subarray(BatchLayout.records);
-  switch (batch.compression) {
-    case Compression.none:
-      return payload;
-    case Compression.gzip:
-      return gunzipSync(payload);
-    default:
-      throw new MalformedFrameError(
-        `decoding records compressed with codec ${batch.compression} is not supported yet`,
-      );
-  }
-}
-
 /** Decodes every record of a batch (admin tools and internal topics; never on the produce path). */
 export function readRecords(batch: RecordBatchView): KafkaRecord[] {
-  const reader = new ByteReader(decompress(batch));
+  const reader = new ByteReader(
+    decompressRecords(batch.compression, batch.bytes.subarray(BatchLayout.records)),
+  );
   const baseOffset = batch.baseOffset;
   const baseTimestamp = batch.baseTimestamp;
   const logAppendTime = (batch.attributes & 0x08) !== 0;
