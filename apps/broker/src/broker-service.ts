@@ -1,5 +1,5 @@
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
-import { Durability } from '@trunkline/log-store';
+import { Durability, lockDataDir } from '@trunkline/log-store';
 import { defineService } from '@trunkline/runtime';
 import { brokerAdmin } from './admin/broker-admin';
 import { brokerSettings } from './broker-settings';
@@ -19,6 +19,7 @@ export const brokerService = defineService({
   ports: { grpc: 50051, http: 9641 },
   settings: brokerSettings,
   async start({ config, logger, addListener, listeners, grpc, instanceId, version, startedAt }) {
+    const unlock = lockDataDir(config.dataDir);
     const durability = new Durability(config.fsync, config.fsyncInterval);
     const topics = await TopicManager.open(config.dataDir, durability, logger, {
       partitions: config.numPartitions,
@@ -68,6 +69,7 @@ export const brokerService = defineService({
         groups.close();
         await durability.flushAll();
         await topics.close();
+        unlock();
       },
     };
   },

@@ -1,7 +1,7 @@
 // Restart keeps topics, configs, data and committed group offsets.
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
 import { createGrpcClient } from '@trunkline/runtime';
-import { TrunklineTestBroker } from '@trunkline/testing';
+import { ChildService, TrunklineTestBroker, trunklineCommand } from '@trunkline/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const broker = new TrunklineTestBroker();
@@ -94,4 +94,30 @@ describe('a restarted broker', () => {
     expect(info.storage?.topics).toBeGreaterThanOrEqual(2);
     grpc.close();
   }, 120_000);
+});
+
+describe('a second broker on the same data directory', () => {
+  it('refuses to start and names the directory and the process holding it', async () => {
+    const first = new TrunklineTestBroker();
+    await first.start();
+    const second = ChildService.spawn({
+      command: trunklineCommand(
+        'serve',
+        'broker',
+        '--data-dir',
+        first.dataDirectory,
+        '--kafka-port',
+        '0',
+        '--grpc-port',
+        '0',
+        '--http-port',
+        '0',
+      ),
+    });
+    expect((await second.exited).code).toBe(1);
+    expect(second.output()).toContain(
+      `trunkline serve broker: data directory ${first.dataDirectory} is in use by process`,
+    );
+    await first.destroy();
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 export type { StoredBatch } from './batch-header';
+export { DataDirInUseError, lockDataDir } from './data-dir-lock';
 export { Durability, type FsyncPolicy, type Syncable } from './durability';
 export { syncDirectory, writeFileDurably } from './durable-files';
 export { OffsetOutOfRangeError } from './errors';
