@@ -34,6 +34,27 @@ describeEachBroker('topics and records', (broker) => {
     await admin.disconnect();
   });
 
+  it("takes a kafkajs idempotent producer's records exactly once", async () => {
+    const topic = `idempotent-kafkajs-${run}`;
+    const producer = kafka().producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    for (let i = 0; i < 5; i++) {
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 10 }, (_, j) => ({ key: `k${j}`, value: `${i}-${j}` })),
+      });
+    }
+    await producer.disconnect();
+    const admin = kafka().admin();
+    await admin.connect();
+    const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    await admin.disconnect();
+    expect(total).toBe(50);
+  });
+
   it('kcat lists brokers and topics', async () => {
     const admin = kafka().admin();
     await admin.connect();

@@ -212,6 +212,49 @@ if (!kcatAvailable() && !enginesRequired()) {
       ).toBe(true);
     }, 60_000);
 
+    it.each(['range', 'roundrobin', 'cooperative-sticky'])(
+      'the Java consumer forms a group with the %s assignor',
+      async (assignor) => {
+        const classes: Record<string, string> = {
+          range: 'org.apache.kafka.clients.consumer.RangeAssignor',
+          roundrobin: 'org.apache.kafka.clients.consumer.RoundRobinAssignor',
+          'cooperative-sticky': 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor',
+        };
+        const topic = `assignor-${assignor}-${run}`;
+        await runCommand(
+          await kafkaToolCommand('verifiable-producer', [
+            '--bootstrap-server',
+            broker.bootstrap,
+            '--topic',
+            topic,
+            '--max-messages',
+            '10',
+          ]),
+        );
+        const consumed = await runCommand(
+          await kafkaToolCommand('verifiable-consumer', [
+            '--bootstrap-server',
+            broker.bootstrap,
+            '--topic',
+            topic,
+            '--group-id',
+            `assignor-${assignor}-${run}`,
+            '--max-messages',
+            '10',
+            '--reset-policy',
+            'earliest',
+            '--assignment-strategy',
+            classes[assignor]!,
+          ]),
+        );
+        const events = jsonLines(consumed.stdout);
+        expect(events.some((e) => e.name === 'partitions_assigned')).toBe(true);
+        const counts = events.filter((e) => e.name === 'records_consumed').map((e) => e.count as number);
+        expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
+      },
+      60_000,
+    );
+
     it("Kafka's performance tools measure throughput and latency", async () => {
       const topic = `perf-${run}`;
       const producerPerf = await runCommand(
