@@ -16,6 +16,18 @@ export interface TopicDefaults {
   partitions: number;
 }
 
+/** Throws KafkaError(INVALID_CONFIG) for the first unknown or malformed config. */
+function checkConfigs(configs: Record<string, string | null>): void {
+  for (const [key, value] of Object.entries(configs)) {
+    try {
+      validateTopicConfig(key, value);
+    } catch (error) {
+      if (error instanceof InvalidConfigError) throw new KafkaError(ErrorCode.INVALID_CONFIG, error.message);
+      throw error;
+    }
+  }
+}
+
 function logConfig(configs: Readonly<Record<string, string>>): PartitionLogConfig {
   return {
     ...DEFAULT_LOG_CONFIG,
@@ -121,15 +133,7 @@ export class TopicManager {
         `Replication factor ${replicationFactor} is larger than the 1 available broker.`,
       );
     }
-    for (const [key, value] of Object.entries(configs)) {
-      try {
-        validateTopicConfig(key, value);
-      } catch (error) {
-        if (error instanceof InvalidConfigError)
-          throw new KafkaError(ErrorCode.INVALID_CONFIG, error.message);
-        throw error;
-      }
-    }
+    checkConfigs(configs);
   }
 
   async create(
@@ -192,15 +196,7 @@ export class TopicManager {
     const topic = this.catalog.get(name);
     if (topic === undefined)
       throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
-    for (const [key, value] of Object.entries(changes)) {
-      try {
-        validateTopicConfig(key, value);
-      } catch (error) {
-        if (error instanceof InvalidConfigError)
-          throw new KafkaError(ErrorCode.INVALID_CONFIG, error.message);
-        throw error;
-      }
-    }
+    checkConfigs(changes);
     if (validateOnly) return;
     const configs = { ...topic.configs };
     for (const [key, value] of Object.entries(changes)) {

@@ -7,7 +7,7 @@ import {
   type SettingsSpec,
   setting,
 } from '@trunkline/runtime';
-import { UsageError } from '../command';
+import { type Command, UsageError } from '../command';
 
 /** Flags every admin command takes. */
 export const adminSettings = {
@@ -63,4 +63,36 @@ export function keyValues(text: string | undefined, flag: string): Record<string
       return [pair.slice(0, eq), pair.slice(eq + 1)];
     }),
   );
+}
+
+/** A `trunkline <noun> <verb> [arguments] [flags]` command from its verbs. */
+export function verbCommand(
+  name: string,
+  summary: string,
+  help: string,
+  verbs: Record<string, (positional: string[], flags: string[]) => Promise<number>>,
+): Command {
+  return {
+    name,
+    summary,
+    help: () => help,
+    async run(args) {
+      const [verb, ...rest] = args;
+      const { positional, flags } = splitArgs(rest);
+      if (verb === undefined || verb === '--help' || verb === '-h' || flags.includes('--help')) {
+        process.stdout.write(help);
+        return verb === undefined ? 2 : 0;
+      }
+      const handler = verbs[verb];
+      if (handler === undefined)
+        throw new UsageError(`unknown verb "${verb}" (${Object.keys(verbs).join(', ')})`);
+      return handler(positional, flags);
+    },
+  };
+}
+
+/** The one positional argument a verb takes. */
+export function single(positional: readonly string[], usage: string): string {
+  if (positional.length !== 1) throw new UsageError(usage);
+  return positional[0]!;
 }

@@ -5,9 +5,16 @@ import {
   ResetGroupOffsetsResponseSchema,
 } from '@trunkline/contracts/broker/v1/broker_admin';
 import { setting, settingsHelp } from '@trunkline/runtime';
-import { adminSettings, parseFlags, printJson, splitArgs, withBroker } from '../admin/admin-command';
+import {
+  adminSettings,
+  parseFlags,
+  printJson,
+  single,
+  verbCommand,
+  withBroker,
+} from '../admin/admin-command';
 import { OFFSET_SPEC_HELP, parseOffsetSpec } from '../admin/offset-spec-arg';
-import { type Command, UsageError } from '../command';
+
 import { renderTable } from '../table';
 
 const resetSettings = {
@@ -35,102 +42,80 @@ ${settingsHelp(resetSettings)}
 
 const stateName = (state: GroupState) => GroupState[state] ?? 'UNSPECIFIED';
 
-function one(positional: string[], verb: string): string {
-  if (positional.length !== 1) throw new UsageError(`groups ${verb} takes one group id`);
-  return positional[0]!;
-}
-
-export const groupsCommand: Command = {
-  name: 'groups',
-  summary: 'list, describe, reset and delete consumer groups',
-  help: () => HELP,
-  async run(args) {
-    const [verb, ...rest] = args;
-    const { positional, flags } = splitArgs(rest);
-    if (verb === undefined || verb === '--help' || verb === '-h' || flags.includes('--help')) {
-      process.stdout.write(HELP);
-      return verb === undefined ? 2 : 0;
+export const groupsCommand = verbCommand('groups', 'list, describe, reset and delete consumer groups', HELP, {
+  list: async (_positional, flags) => {
+    const config = parseFlags({}, flags);
+    const response = await withBroker(config.brokerAdmin, (c) => c.listGroups({}));
+    if (config.json) printJson(ListGroupsResponseSchema, response);
+    else {
+      const rows = response.groups.map((g) => [
+        g.groupId,
+        stateName(g.state),
+        g.protocolType,
+        String(g.members),
+      ]);
+      process.stdout.write(`${renderTable(['GROUP', 'STATE', 'TYPE', 'MEMBERS'], rows)}\n`);
     }
-    switch (verb) {
-      case 'list': {
-        const config = parseFlags({}, flags);
-        const response = await withBroker(config.brokerAdmin, (c) => c.listGroups({}));
-        if (config.json) printJson(ListGroupsResponseSchema, response);
-        else {
-          const rows = response.groups.map((g) => [
-            g.groupId,
-            stateName(g.state),
-            g.protocolType,
-            String(g.members),
-          ]);
-          process.stdout.write(`${renderTable(['GROUP', 'STATE', 'TYPE', 'MEMBERS'], rows)}\n`);
-        }
-        return 0;
-      }
-      case 'describe': {
-        const groupId = one(positional, verb);
-        const config = parseFlags({}, flags);
-        const group = await withBroker(config.brokerAdmin, (c) => c.describeGroup({ groupId }));
-        if (config.json) {
-          printJson(DescribeGroupResponseSchema, group);
-          return 0;
-        }
-        const members = group.members.map((m) => [
-          m.memberId,
-          m.clientId,
-          m.clientHost,
-          m.assignments.map((a) => `${a.topic}-${a.partition}`).join(','),
-        ]);
-        const offsets = group.offsets.map((o) => [
-          o.topic,
-          String(o.partition),
-          String(o.committedOffset),
-          String(o.logEndOffset),
-          String(o.lag),
-        ]);
-        process.stdout.write(
-          `${group.groupId}: ${stateName(group.state)}, generation ${group.generation}, protocol ${group.protocol || '-'}\n\n` +
-            `${members.length === 0 ? 'no members' : renderTable(['MEMBER', 'CLIENT', 'HOST', 'PARTITIONS'], members)}\n\n` +
-            `${offsets.length === 0 ? 'no committed offsets' : renderTable(['TOPIC', 'PARTITION', 'COMMITTED', 'LOG END', 'LAG'], offsets)}\n`,
-        );
-        return 0;
-      }
-      case 'reset-offsets': {
-        const groupId = one(positional, verb);
-        const config = parseFlags(resetSettings, flags);
-        const response = await withBroker(config.brokerAdmin, (c) =>
-          c.resetGroupOffsets({
-            groupId,
-            to: parseOffsetSpec(config.to, '--to'),
-            topics: config.topic === undefined ? [] : config.topic.split(',').filter(Boolean),
-            dryRun: config.dryRun,
-          }),
-        );
-        if (config.json) printJson(ResetGroupOffsetsResponseSchema, response);
-        else {
-          const rows = response.resets.map((r) => [
-            r.topic,
-            String(r.partition),
-            String(r.previousOffset),
-            String(r.newOffset),
-          ]);
-          process.stdout.write(
-            `${renderTable(['TOPIC', 'PARTITION', 'FROM', 'TO'], rows)}\n\n${response.applied ? 'applied' : 'dry run: nothing changed'}\n`,
-          );
-        }
-        return 0;
-      }
-      case 'delete': {
-        const groupId = one(positional, verb);
-        const config = parseFlags({}, flags);
-        await withBroker(config.brokerAdmin, (c) => c.deleteGroup({ groupId }));
-        process.stdout.write(
-          config.json ? `${JSON.stringify({ deleted: groupId })}\n` : `deleted: ${groupId}\n`,
-        );
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown verb "${verb}" (list, describe, reset-offsets, delete)`);
-    }
+    return 0;
   },
-};
+  describe: async (positional, flags) => {
+    const groupId = single(positional, 'groups <verb> takes one group id');
+    const config = parseFlags({}, flags);
+    const group = await withBroker(config.brokerAdmin, (c) => c.describeGroup({ groupId }));
+    if (config.json) {
+      printJson(DescribeGroupResponseSchema, group);
+      return 0;
+    }
+    const members = group.members.map((m) => [
+      m.memberId,
+      m.clientId,
+      m.clientHost,
+      m.assignments.map((a) => `${a.topic}-${a.partition}`).join(','),
+    ]);
+    const offsets = group.offsets.map((o) => [
+      o.topic,
+      String(o.partition),
+      String(o.committedOffset),
+      String(o.logEndOffset),
+      String(o.lag),
+    ]);
+    process.stdout.write(
+      `${group.groupId}: ${stateName(group.state)}, generation ${group.generation}, protocol ${group.protocol || '-'}\n\n` +
+        `${members.length === 0 ? 'no members' : renderTable(['MEMBER', 'CLIENT', 'HOST', 'PARTITIONS'], members)}\n\n` +
+        `${offsets.length === 0 ? 'no committed offsets' : renderTable(['TOPIC', 'PARTITION', 'COMMITTED', 'LOG END', 'LAG'], offsets)}\n`,
+    );
+    return 0;
+  },
+  'reset-offsets': async (positional, flags) => {
+    const groupId = single(positional, 'groups <verb> takes one group id');
+    const config = parseFlags(resetSettings, flags);
+    const response = await withBroker(config.brokerAdmin, (c) =>
+      c.resetGroupOffsets({
+        groupId,
+        to: parseOffsetSpec(config.to, '--to'),
+        topics: config.topic === undefined ? [] : config.topic.split(',').filter(Boolean),
+        dryRun: config.dryRun,
+      }),
+    );
+    if (config.json) printJson(ResetGroupOffsetsResponseSchema, response);
+    else {
+      const rows = response.resets.map((r) => [
+        r.topic,
+        String(r.partition),
+        String(r.previousOffset),
+        String(r.newOffset),
+      ]);
+      process.stdout.write(
+        `${renderTable(['TOPIC', 'PARTITION', 'FROM', 'TO'], rows)}\n\n${response.applied ? 'applied' : 'dry run: nothing changed'}\n`,
+      );
+    }
+    return 0;
+  },
+  delete: async (positional, flags) => {
+    const groupId = single(positional, 'groups <verb> takes one group id');
+    const config = parseFlags({}, flags);
+    await withBroker(config.brokerAdmin, (c) => c.deleteGroup({ groupId }));
+    process.stdout.write(config.json ? `${JSON.stringify({ deleted: groupId })}\n` : `deleted: ${groupId}\n`);
+    return 0;
+  },
+});

@@ -9,10 +9,11 @@ import {
   keyValues,
   parseFlags,
   printJson,
-  splitArgs,
+  single,
+  verbCommand,
   withBroker,
 } from '../admin/admin-command';
-import { type Command, UsageError } from '../command';
+
 import { renderTable } from '../table';
 
 const createSettings = {
@@ -55,114 +56,99 @@ alter-config:
 ${settingsHelp(alterSettings)}
 `;
 
-function one(positional: string[], verb: string): string {
-  if (positional.length !== 1) throw new UsageError(`topics ${verb} takes one topic name`);
-  return positional[0]!;
-}
-
-export const topicsCommand: Command = {
-  name: 'topics',
-  summary: 'list, create, describe, reconfigure and delete topics',
-  help: () => HELP,
-  async run(args) {
-    const [verb, ...rest] = args;
-    const { positional, flags } = splitArgs(rest);
-    if (verb === undefined || verb === '--help' || verb === '-h' || flags.includes('--help')) {
-      process.stdout.write(HELP);
-      return verb === undefined ? 2 : 0;
-    }
-    switch (verb) {
-      case 'list': {
-        const config = parseFlags(listSettings, flags);
-        const response = await withBroker(config.brokerAdmin, (c) =>
-          c.listTopics({ includeInternal: config.internal, prefix: config.prefix ?? '' }),
-        );
-        if (config.json) printJson(ListTopicsResponseSchema, response);
-        else {
-          const rows = response.topics.map((t) => [
-            t.name,
-            String(t.partitions),
-            String(t.sizeBytes),
-            t.internal ? 'yes' : '',
-          ]);
-          process.stdout.write(`${renderTable(['TOPIC', 'PARTITIONS', 'BYTES', 'INTERNAL'], rows)}\n`);
-        }
-        return 0;
-      }
-      case 'create': {
-        const name = one(positional, verb);
-        const config = parseFlags(createSettings, flags);
-        const response = await withBroker(config.brokerAdmin, (c) =>
-          c.createTopic({
-            name,
-            partitions: config.partitions,
-            configs: keyValues(config.config, '--config'),
-            validateOnly: config.validateOnly,
-          }),
-        );
-        if (config.json)
-          printJson(DescribeTopicResponseSchema, {
-            $typeName: 'trunkline.broker.v1.DescribeTopicResponse',
-            topic: response.topic,
-          });
-        else
-          process.stdout.write(
-            `${config.validateOnly ? 'valid' : 'created'}: ${name} (${response.topic?.partitions.length} partitions)\n`,
-          );
-        return 0;
-      }
-      case 'describe': {
-        const name = one(positional, verb);
-        const config = parseFlags({}, flags);
-        const response = await withBroker(config.brokerAdmin, (c) => c.describeTopic({ name }));
-        if (config.json) {
-          printJson(DescribeTopicResponseSchema, response);
-          return 0;
-        }
-        const topic = response.topic!;
-        const partitions = topic.partitions.map((p) => [
-          String(p.partition),
-          String(p.leader),
-          String(p.logStartOffset),
-          String(p.logEndOffset),
-          String(p.sizeBytes),
-          String(p.segments),
+export const topicsCommand = verbCommand(
+  'topics',
+  'list, create, describe, reconfigure and delete topics',
+  HELP,
+  {
+    list: async (_positional, flags) => {
+      const config = parseFlags(listSettings, flags);
+      const response = await withBroker(config.brokerAdmin, (c) =>
+        c.listTopics({ includeInternal: config.internal, prefix: config.prefix ?? '' }),
+      );
+      if (config.json) printJson(ListTopicsResponseSchema, response);
+      else {
+        const rows = response.topics.map((t) => [
+          t.name,
+          String(t.partitions),
+          String(t.sizeBytes),
+          t.internal ? 'yes' : '',
         ]);
-        const overrides = topic.configs.filter((c) => c.source === 3).map((c) => [c.name, c.value]);
+        process.stdout.write(`${renderTable(['TOPIC', 'PARTITIONS', 'BYTES', 'INTERNAL'], rows)}\n`);
+      }
+      return 0;
+    },
+    create: async (positional, flags) => {
+      const name = single(positional, 'topics <verb> takes one topic name');
+      const config = parseFlags(createSettings, flags);
+      const response = await withBroker(config.brokerAdmin, (c) =>
+        c.createTopic({
+          name,
+          partitions: config.partitions,
+          configs: keyValues(config.config, '--config'),
+          validateOnly: config.validateOnly,
+        }),
+      );
+      if (config.json)
+        printJson(DescribeTopicResponseSchema, {
+          $typeName: 'trunkline.broker.v1.DescribeTopicResponse',
+          topic: response.topic,
+        });
+      else
         process.stdout.write(
-          `${topic.name}${topic.internal ? ' (internal)' : ''}\n\n${renderTable(
-            ['PARTITION', 'LEADER', 'LOG START', 'LOG END', 'BYTES', 'SEGMENTS'],
-            partitions,
-          )}\n\n${overrides.length === 0 ? 'configs: all defaults' : renderTable(['CONFIG', 'VALUE'], overrides)}\n`,
+          `${config.validateOnly ? 'valid' : 'created'}: ${name} (${response.topic?.partitions.length} partitions)\n`,
         );
+      return 0;
+    },
+    describe: async (positional, flags) => {
+      const name = single(positional, 'topics <verb> takes one topic name');
+      const config = parseFlags({}, flags);
+      const response = await withBroker(config.brokerAdmin, (c) => c.describeTopic({ name }));
+      if (config.json) {
+        printJson(DescribeTopicResponseSchema, response);
         return 0;
       }
-      case 'alter-config': {
-        const name = one(positional, verb);
-        const config = parseFlags(alterSettings, flags);
-        const remove = config.delete === undefined ? [] : config.delete.split(',').filter(Boolean);
-        const response = await withBroker(config.brokerAdmin, (c) =>
-          c.alterTopicConfig({ name, set: keyValues(config.set, '--set'), delete: remove }),
+      const topic = response.topic!;
+      const partitions = topic.partitions.map((p) => [
+        String(p.partition),
+        String(p.leader),
+        String(p.logStartOffset),
+        String(p.logEndOffset),
+        String(p.sizeBytes),
+        String(p.segments),
+      ]);
+      const overrides = topic.configs.filter((c) => c.source === 3).map((c) => [c.name, c.value]);
+      process.stdout.write(
+        `${topic.name}${topic.internal ? ' (internal)' : ''}\n\n${renderTable(
+          ['PARTITION', 'LEADER', 'LOG START', 'LOG END', 'BYTES', 'SEGMENTS'],
+          partitions,
+        )}\n\n${overrides.length === 0 ? 'configs: all defaults' : renderTable(['CONFIG', 'VALUE'], overrides)}\n`,
+      );
+      return 0;
+    },
+    'alter-config': async (positional, flags) => {
+      const name = single(positional, 'topics <verb> takes one topic name');
+      const config = parseFlags(alterSettings, flags);
+      const remove = config.delete === undefined ? [] : config.delete.split(',').filter(Boolean);
+      const response = await withBroker(config.brokerAdmin, (c) =>
+        c.alterTopicConfig({ name, set: keyValues(config.set, '--set'), delete: remove }),
+      );
+      if (config.json) printJson(AlterTopicConfigResponseSchema, response);
+      else
+        process.stdout.write(
+          `${renderTable(
+            ['CONFIG', 'VALUE'],
+            response.configs.map((c) => [c.name, c.value]),
+          )}\n`,
         );
-        if (config.json) printJson(AlterTopicConfigResponseSchema, response);
-        else
-          process.stdout.write(
-            `${renderTable(
-              ['CONFIG', 'VALUE'],
-              response.configs.map((c) => [c.name, c.value]),
-            )}\n`,
-          );
-        return 0;
-      }
-      case 'delete': {
-        const name = one(positional, verb);
-        const config = parseFlags({}, flags);
-        await withBroker(config.brokerAdmin, (c) => c.deleteTopic({ name }));
-        process.stdout.write(config.json ? `${JSON.stringify({ deleted: name })}\n` : `deleted: ${name}\n`);
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown verb "${verb}" (list, create, describe, alter-config, delete)`);
-    }
+      return 0;
+    },
+    delete: async (positional, flags) => {
+      const name = single(positional, 'topics <verb> takes one topic name');
+      const config = parseFlags({}, flags);
+      await withBroker(config.brokerAdmin, (c) => c.deleteTopic({ name }));
+      process.stdout.write(config.json ? `${JSON.stringify({ deleted: name })}\n` : `deleted: ${name}\n`);
+      return 0;
+    },
   },
-};
+);
