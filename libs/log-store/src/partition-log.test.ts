@@ -90,6 +90,19 @@ describe('PartitionLog', () => {
     await log.close();
   });
 
+  it('rolls to a new segment once the active one is older than segment.ms', async () => {
+    const { log } = await open({ segmentMs: 20 });
+    await log.append(batch(['old']));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await log.append(batch(['new']));
+    expect(log.segmentCount).toBe(2);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toEqual([
+      '00000000000000000000.log',
+      '00000000000000000001.log',
+    ]);
+    await log.close();
+  });
+
   it('reopens after a clean shutdown with every offset and the same end', async () => {
     const first = await open({ segmentBytes: 300 });
     for (let i = 0; i < 10; i++) await first.log.append(batch([`v${i}`]));
