@@ -59,7 +59,7 @@ export const groupsCommand = verbCommand('groups', 'list, describe, reset and de
     return 0;
   },
   describe: async (positional, flags) => {
-    const groupId = single(positional, 'groups <verb> takes one group id');
+    const groupId = single(positional, 'groups describe takes one group id');
     const config = parseFlags({}, flags);
     const group = await withBroker(config.brokerAdmin, (c) => c.describeGroup({ groupId }));
     if (config.json) {
@@ -87,7 +87,7 @@ export const groupsCommand = verbCommand('groups', 'list, describe, reset and de
     return 0;
   },
   'reset-offsets': async (positional, flags) => {
-    const groupId = single(positional, 'groups <verb> takes one group id');
+    const groupId = single(positional, 'groups reset-offsets takes one group id');
     const config = parseFlags(resetSettings, flags);
     const response = await withBroker(config.brokerAdmin, (c) =>
       c.resetGroupOffsets({
@@ -112,7 +112,7 @@ export const groupsCommand = verbCommand('groups', 'list, describe, reset and de
     return 0;
   },
   delete: async (positional, flags) => {
-    const groupId = single(positional, 'groups <verb> takes one group id');
+    const groupId = single(positional, 'groups delete takes one group id');
     const config = parseFlags({}, flags);
     await withBroker(config.brokerAdmin, (c) => c.deleteGroup({ groupId }));
     process.stdout.write(config.json ? `${JSON.stringify({ deleted: groupId })}\n` : `deleted: ${groupId}\n`);

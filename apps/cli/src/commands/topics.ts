@@ -79,7 +79,7 @@ export const topicsCommand = verbCommand(
       return 0;
     },
     create: async (positional, flags) => {
-      const name = single(positional, 'topics <verb> takes one topic name');
+      const name = single(positional, 'topics create takes one topic name');
       const config = parseFlags(createSettings, flags);
       const response = await withBroker(config.brokerAdmin, (c) =>
         c.createTopic({
@@ -101,7 +101,7 @@ export const topicsCommand = verbCommand(
       return 0;
     },
     describe: async (positional, flags) => {
-      const name = single(positional, 'topics <verb> takes one topic name');
+      const name = single(positional, 'topics describe takes one topic name');
       const config = parseFlags({}, flags);
       const response = await withBroker(config.brokerAdmin, (c) => c.describeTopic({ name }));
       if (config.json) {
@@ -127,7 +127,7 @@ export const topicsCommand = verbCommand(
       return 0;
     },
     'alter-config': async (positional, flags) => {
-      const name = single(positional, 'topics <verb> takes one topic name');
+      const name = single(positional, 'topics alter-config takes one topic name');
       const config = parseFlags(alterSettings, flags);
       const remove = config.delete === undefined ? [] : config.delete.split(',').filter(Boolean);
       const response = await withBroker(config.brokerAdmin, (c) =>
@@ -144,7 +144,7 @@ export const topicsCommand = verbCommand(
       return 0;
     },
     delete: async (positional, flags) => {
-      const name = single(positional, 'topics <verb> takes one topic name');
+      const name = single(positional, 'topics delete takes one topic name');
       const config = parseFlags({}, flags);
       await withBroker(config.brokerAdmin, (c) => c.deleteTopic({ name }));
       process.stdout.write(config.json ? `${JSON.stringify({ deleted: name })}\n` : `deleted: ${name}\n`);
