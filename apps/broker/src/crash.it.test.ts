@@ -1,6 +1,8 @@
 // Producers at acks=all while the broker is SIGKILLed at random moments, ten times: after
 // every restart each acknowledged record is read back at its acknowledged offset, and
 // offsets are contiguous.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ErrorCode, Fetch, readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
 import { RawKafkaConnection, TrunklineTestBroker } from '@trunkline/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -119,4 +121,43 @@ describe('the broker killed mid-production', () => {
     }
     expect(acked.length).toBeGreaterThan(100);
   }, 300_000);
+});
+
+describe('a torn write at the end of a segment', () => {
+  it('is cut off at restart, and the log names the segment and the bytes removed', async () => {
+    const torn = new TrunklineTestBroker();
+    await torn.start();
+    const kafka = new Kafka({ brokers: [torn.bootstrap], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'torn', acks: -1, messages: [{ value: 'kept-1' }, { value: 'kept-2' }] });
+    await producer.disconnect();
+    await torn.kill();
+    // What a power cut can leave: the start of a batch that never finished.
+    const segment = join(torn.dataDirectory, 'logs', 'torn-0', '00000000000000000000.log');
+    appendFileSync(segment, Buffer.from([0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 90, 0, 0]));
+    await torn.start();
+    const entry = await torn.process.waitForLog(
+      (e) => e.msg === 'recovery truncated a torn or corrupt log tail',
+    );
+    expect(entry).toMatchObject({ topic: 'torn', partition: 0, truncatedBytes: 14, segment });
+    // A restarted broker listens on a new port: a new client.
+    const consumer = new Kafka({ brokers: [torn.bootstrap], logLevel: logLevel.NOTHING }).consumer({
+      groupId: 'torn-reader',
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'torn', fromBeginning: true });
+    const values: string[] = [];
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value!.toString());
+          if (values.length === 2) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(values).toEqual(['kept-1', 'kept-2']);
+    await torn.destroy();
+  }, 60_000);
 });
