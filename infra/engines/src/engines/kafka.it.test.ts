@@ -28,6 +28,24 @@ function expectedLines(producer: string): string[] {
   return Array.from({ length: RECORDS }, (_, i) => `key-${i}=${producer}-value-${i}`);
 }
 
+/** Reads a topic from the beginning to its end with kcat, one line per record in `format`. */
+function kcatConsume(bootstrap: string, topic: string, format: string) {
+  return runCommand([
+    'kcat',
+    '-C',
+    '-b',
+    bootstrap,
+    '-t',
+    topic,
+    '-o',
+    'beginning',
+    '-e',
+    '-q',
+    '-f',
+    format,
+  ]);
+}
+
 type Producer = (bootstrap: string, topic: string, lines: string[]) => Promise<void>;
 type Consumer = (bootstrap: string, topic: string) => Promise<string[]>;
 
@@ -102,20 +120,7 @@ const consumers: Record<string, Consumer> = {
     return lines;
   },
   async kcat(bootstrap, topic) {
-    const result = await runCommand([
-      'kcat',
-      '-C',
-      '-b',
-      bootstrap,
-      '-t',
-      topic,
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-f',
-      '%k=%s\\n',
-    ]);
+    const result = await kcatConsume(bootstrap, topic, '%k=%s\\n');
     expect(result.code).toBe(0);
     return result.stdout.split('\n').filter(Boolean);
   },
@@ -343,20 +348,7 @@ if (!kcatAvailable() && !enginesRequired()) {
         messages: [{ key: 'k', value: 'v', headers: { trace: 'abc', tenant: 'acme' } }],
       });
       await producer.disconnect();
-      const result = await runCommand([
-        'kcat',
-        '-C',
-        '-b',
-        broker.bootstrap,
-        '-t',
-        topic,
-        '-o',
-        'beginning',
-        '-e',
-        '-q',
-        '-f',
-        '%h|%k|%s\\n',
-      ]);
+      const result = await kcatConsume(broker.bootstrap, topic, '%h|%k|%s\\n');
       expect(result.stdout.trim()).toBe('trace=abc,tenant=acme|k|v');
     }, 60_000);
   });
