@@ -97,8 +97,8 @@ export function createKafkaEngine(options: KafkaEngineOptions = {}): Engine {
             'kafka.tools.StorageTool',
             'format',
             '--standalone',
-            '-t',
-            clusterId(),
+            // `=` form: a random id may start with '-', which would read as an option.
+            `--cluster-id=${clusterId()}`,
             '-c',
             properties,
           ],
