@@ -24,3 +24,4 @@ export {
 export { describeUnavailable, describeWithEngine, engineEnv, enginesRequired } from './engines';
 export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';
+export { TrunklineTestSchemaRegistry } from './schema-registries';

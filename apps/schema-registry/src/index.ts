@@ -1,0 +1,1 @@
+export { schemaRegistryService } from './schema-registry-service';
