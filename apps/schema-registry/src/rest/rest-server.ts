@@ -6,7 +6,24 @@ import type { Leadership } from '../leader/leadership';
 import { errors, RegistryError } from '../registry/registry-error';
 import type { SchemasTopic } from '../store/schemas-topic';
 import { FORWARDED_HEADER, forwardToLeader, LeaderUnreachableError, OFFSET_HEADER } from './forwarding';
-import type { RestApi, RestResponse } from './rest-api';
+import type { RestApi } from './rest-api';
+
+/** One API request, as HTTP or the gRPC admin API received it. */
+export interface ApiRequest {
+  method: string;
+  url: URL;
+  body: Buffer;
+  contentType?: string | undefined;
+  /** Sent by another instance: never forwarded again. */
+  forwarded: boolean;
+}
+
+export interface ApiAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+  headers: Record<string, string>;
+}
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const ACCEPTED_TYPES = [
@@ -72,23 +89,37 @@ export class RestServer {
     const method = req.method ?? 'GET';
     let status = 500;
     try {
-      status = await this.answer(req, res, method);
+      const answer = await this.execute({
+        method,
+        url: new URL(req.url ?? '/', 'http://registry'),
+        body: await this.readBody(req),
+        contentType: req.headers['content-type'],
+        forwarded: req.headers[FORWARDED_HEADER] !== undefined,
+      });
+      status = answer.status;
+      res.writeHead(status, { 'content-type': answer.contentType, ...answer.headers });
+      res.end(answer.body);
     } catch (error) {
-      const registryError = error instanceof RegistryError ? error : undefined;
-      if (registryError === undefined)
-        this.options.logger.error({ err: error, method, url: req.url }, 'request failed unexpectedly');
-      const failure = registryError ?? errors.storeError((error as Error).message, error);
+      const failure = asRegistryError(error, this.options.logger);
       status = failure.httpStatus;
-      const oversize = failure.errorCode === 42209;
-      send(res, status, { error_code: failure.errorCode, message: failure.message }, oversize);
+      send(
+        res,
+        status,
+        { error_code: failure.errorCode, message: failure.message },
+        failure.errorCode === 42209,
+      );
     } finally {
       this.requests.inc({ method, status: String(status) });
       this.latency.observe({ method }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, method: string): Promise<number> {
-    const url = new URL(req.url ?? '/', 'http://registry');
+  /**
+   * Answers one API request, from HTTP or from the gRPC admin API: reads here, writes on
+   * the leader (forwarded when another instance leads). Throws RegistryError.
+   */
+  async execute(request: ApiRequest): Promise<ApiAnswer> {
+    const { method, url } = request;
     const segments = url.pathname
       .split('/')
       .filter(Boolean)
@@ -100,36 +131,37 @@ export class RestServer {
         }
       });
     const isWrite = this.options.api.isWrite(method, segments);
-    const rawBody = await this.readBody(req);
-    const body = parseBody(req, rawBody);
-
+    const body = parseBody(request.contentType, request.body);
     if (isWrite) {
-      const forwarded = await this.runOnLeader(req, method, url, rawBody);
-      if (forwarded !== undefined) {
-        res.writeHead(forwarded.status, { 'content-type': forwarded.contentType });
-        res.end(forwarded.body);
-        return forwarded.status;
-      }
+      const forwarded = await this.runOnLeader(request.forwarded, method, url, request.body);
+      if (forwarded !== undefined)
+        return {
+          status: forwarded.status,
+          contentType: forwarded.contentType,
+          body: forwarded.body,
+          headers: {},
+        };
     }
     const response = await this.options.api.handle({ method, segments, query: url.searchParams, body });
-    const headers: Record<string, string> = isWrite
-      ? { [OFFSET_HEADER]: String(this.options.topic.appliedOffset) }
-      : {};
-    sendResponse(res, response, headers);
-    return response.status;
+    return {
+      status: response.status,
+      contentType: CONTENT_TYPE,
+      body: response.raw ? String(response.body) : JSON.stringify(response.body),
+      headers: isWrite ? { [OFFSET_HEADER]: String(this.options.topic.appliedOffset) } : {},
+    };
   }
 
   /**
    * Runs a write: returns undefined when this instance leads (the caller runs it here), or
    * the leader's answer after this instance has read the leader's write (read-your-writes).
    */
-  private async runOnLeader(req: IncomingMessage, method: string, url: URL, body: Buffer) {
+  private async runOnLeader(wasForwarded: boolean, method: string, url: URL, body: Buffer) {
     const deadline = Date.now() + this.options.writeTimeoutMs;
     for (;;) {
       const remaining = Math.max(1, deadline - Date.now());
       const target = await this.options.leadership.writeTarget(remaining);
       if (target.local) return undefined;
-      if (req.headers[FORWARDED_HEADER] !== undefined) throw errors.unknownLeader();
+      if (wasForwarded) throw errors.unknownLeader();
       try {
         const answer = await forwardToLeader(
           target.leader,
@@ -172,9 +204,9 @@ export class RestServer {
   }
 }
 
-function parseBody(req: IncomingMessage, raw: Buffer): unknown {
+function parseBody(contentType: string | undefined, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== '' && !ACCEPTED_TYPES.includes(type))
     throw errors.unsupportedMediaType(`HTTP 415 Unsupported Media Type: ${type}; send ${CONTENT_TYPE}`);
   try {
@@ -184,10 +216,10 @@ function parseBody(req: IncomingMessage, raw: Buffer): unknown {
   }
 }
 
-function sendResponse(res: ServerResponse, response: RestResponse, headers: Record<string, string>): void {
-  const body = response.raw ? String(response.body) : JSON.stringify(response.body);
-  res.writeHead(response.status, { 'content-type': CONTENT_TYPE, ...headers });
-  res.end(body);
+function asRegistryError(error: unknown, logger: Logger): RegistryError {
+  if (error instanceof RegistryError) return error;
+  logger.error({ err: error }, 'request failed unexpectedly');
+  return errors.storeError((error as Error).message, error);
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close: boolean): void {
