@@ -40,6 +40,7 @@ export async function startPlatform(
     for (const definition of definitions) {
       const argv = ['--host', options.host, '--log-level', options.logLevel];
       if ('dataDir' in definition.settings) argv.push('--data-dir', join(options.dataDir, definition.name));
+      argv.push(...wiring(definition, started));
       const settings = parseSettings(serviceSettings(definition), argv, {});
       if (settings.help) throw new Error('unreachable: no --help given');
       const startOptions =
@@ -51,6 +52,24 @@ export async function startPlatform(
     throw error;
   }
   return { services: started, stop };
+}
+
+/**
+ * Points a service at the ones started before it: Kafka clients at the broker's Kafka
+ * listener, registry clients at the schema registry's REST listener.
+ */
+function wiring(definition: ServiceDefinition, started: readonly ServiceHandle[]): string[] {
+  const find = (protocol: string) =>
+    started.flatMap((s) => s.listeners).find((listener) => listener.protocol === protocol)?.address;
+  const kafka = find('kafka');
+  const rest = started
+    .find((s) => s.name === 'schema-registry')
+    ?.listeners.find((l) => l.protocol === 'rest');
+  const argv: string[] = [];
+  if ('kafkaBrokers' in definition.settings && kafka !== undefined) argv.push('--kafka-brokers', kafka);
+  if ('schemaRegistryUrl' in definition.settings && rest !== undefined)
+    argv.push('--schema-registry-url', `http://${rest.address}`);
+  return argv;
 }
 
 /** Where each service listens, as a table for people. */
