@@ -1,4 +1,4 @@
-import type { Logger } from '@trunkline/runtime';
+import { Code, type Logger, TrunklineError } from '@trunkline/runtime';
 import { type Admin, type Consumer, Kafka, Partitioners, type Producer } from 'kafkajs';
 import { errors, RegistryError } from '../registry/registry-error';
 import { kafkaLogCreator } from './kafka-logging';
@@ -78,7 +78,15 @@ export class SchemasTopic {
 
   /** Creates the topic if missing (compacted, one partition), starts reading it, catches up. */
   async start(): Promise<void> {
-    await this.admin.connect();
+    try {
+      await this.admin.connect();
+    } catch (error) {
+      throw new TrunklineError(
+        Code.Unavailable,
+        `cannot reach the brokers given by --kafka-brokers (${this.options.brokers.join(',')}): ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     await this.ensureTopic();
     await this.producer.connect();
     await this.consumer.connect();
