@@ -50,7 +50,7 @@ describe('trunkline', () => {
   it.each([
     [
       ['nonsense'],
-      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, tail, version)',
+      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, schemas, tail, version)',
     ],
     [['serve', 'nonsense'], 'trunkline serve: unknown service "nonsense"'],
     [['up', '--nonsense'], 'trunkline up: unknown flag --nonsense'],

@@ -1,6 +1,7 @@
 import { Code, ConfigError, TrunklineError } from '@trunkline/runtime';
 import { type Command, UsageError } from './command';
 import { groupsCommand } from './commands/groups';
+import { schemasCommand } from './commands/schemas';
 import { serveCommand } from './commands/serve';
 import { tailCommand } from './commands/tail';
 import { topicsCommand } from './commands/topics';
@@ -12,6 +13,7 @@ export const commands: readonly Command[] = [
   serveCommand,
   topicsCommand,
   groupsCommand,
+  schemasCommand,
   tailCommand,
   versionCommand,
 ];

@@ -1,4 +1,6 @@
+import { SchemaRegistryAdminService } from '@trunkline/contracts/schemaregistry/v1/schema_registry_admin';
 import { defineService } from '@trunkline/runtime';
+import { schemaRegistryAdmin } from './admin/schema-registry-admin';
 import { LeaderElector } from './leader/leader-elector';
 import { Leadership } from './leader/leadership';
 import { ParsedSchemas } from './registry/parsed-schemas';
@@ -14,7 +16,7 @@ export const schemaRegistryService = defineService({
   summary: 'The Confluent Schema Registry API; its state is the _schemas topic, so instances are stateless.',
   ports: { grpc: 50052, http: 9642 },
   settings: schemaRegistrySettings,
-  async start({ config, logger, metrics, addListener, instanceId }) {
+  async start({ config, logger, metrics, addListener, listeners, grpc, instanceId, version, startedAt }) {
     const state = new RegistryState();
     const topic = new SchemasTopic(
       {
@@ -44,6 +46,19 @@ export const schemaRegistryService = defineService({
     const port = await rest.listen(config.host, config.port);
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     addListener({ protocol: 'rest', address: `${host}:${port}` });
+    grpc.addService(
+      SchemaRegistryAdminService,
+      schemaRegistryAdmin({
+        registry,
+        rest,
+        leadership,
+        schemasTopic: topic,
+        instanceId,
+        version,
+        startedAt,
+        listeners,
+      }),
+    );
     const elector = new LeaderElector({
       brokers: config.kafkaBrokers,
       groupId: config.groupId,

@@ -1,5 +1,6 @@
 import { type DescMessage, type MessageShape, toJson } from '@bufbuild/protobuf';
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
+import { SchemaRegistryAdminService } from '@trunkline/contracts/schemaregistry/v1/schema_registry_admin';
 import {
   createGrpcClient,
   type GrpcClient,
@@ -16,6 +17,15 @@ export const adminSettings = {
     default: ['127.0.0.1:50051'],
   }),
   json: setting.toggle({ describe: 'print JSON for scripts instead of tables', default: false }),
+};
+
+/** Flags of the commands that administer the schema registry (`trunkline schemas`). */
+export const registryAdminSettings = {
+  registryAdmin: setting.hostPorts({
+    describe: "the schema registry's gRPC admin address",
+    default: ['127.0.0.1:50052'],
+  }),
+  json: adminSettings.json,
 };
 
 /** Splits `<positional...> [--flags]`: positionals come first, as in `topics describe orders --json`. */
@@ -42,6 +52,19 @@ export async function withBroker<T>(
   work: (client: GrpcClient<typeof BrokerAdminService>) => Promise<T>,
 ): Promise<T> {
   const client = brokerClient(address);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Runs admin work against the schema registry, always closing the client. */
+export async function withRegistry<T>(
+  address: readonly string[],
+  work: (client: GrpcClient<typeof SchemaRegistryAdminService>) => Promise<T>,
+): Promise<T> {
+  const client = createGrpcClient(SchemaRegistryAdminService, address[0]!);
   try {
     return await work(client);
   } finally {

@@ -10,6 +10,7 @@ export type WriteTarget = { local: true } | { local: false; leader: InstanceIden
  */
 export class Leadership {
   private target: WriteTarget | undefined;
+  private elected: InstanceIdentity | undefined;
   private waiting = new Set<() => void>();
 
   constructor(private readonly catchUp: () => Promise<void>) {}
@@ -18,12 +19,19 @@ export class Leadership {
     return this.target;
   }
 
+  /** The instance taking writes (this one included), once it is ready to; undefined before. */
+  get leader(): InstanceIdentity | undefined {
+    return this.elected;
+  }
+
   /** The elector's callback: called on every election result. */
   async changed(leader: InstanceIdentity | undefined, isSelf: boolean): Promise<void> {
     this.target = undefined;
+    this.elected = undefined;
     if (leader === undefined) return;
     if (isSelf) await this.catchUp();
     this.target = isSelf ? { local: true } : { local: false, leader };
+    this.elected = leader;
     for (const wake of this.waiting) wake();
     this.waiting.clear();
   }

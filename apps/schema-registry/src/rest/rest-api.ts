@@ -32,7 +32,7 @@ interface Route {
 export class RestApi {
   private readonly routes: Route[];
 
-  constructor(private readonly registry: SchemaRegistry) {
+  constructor(registry: SchemaRegistry) {
     this.routes = routes(registry);
   }
 
