@@ -1,6 +1,6 @@
 // `npm run -s engine -- <command>`: reference engines for tests and benchmarks.
 import { Code, ConfigError, parseSettings, setting, TrunklineError } from '@trunkline/runtime';
-import { engineManager, engines, installKcat } from './index';
+import { engineManager, engines, installKcat, installPythonClients } from './index';
 
 const HELP = `Usage: npm run -s engine -- <command>
 
@@ -13,7 +13,9 @@ Commands:
   stop <engine> | --all       stop it and remove its data
   status [--json]             which engines run, and where
   env <engine>                print the KEY=value lines of a running engine
-  install <engine> | kcat     download or build without starting
+  install <engine> | kcat | python-clients
+                              download or build without starting (python-clients: a
+                              virtualenv with confluent-kafka for client tests)
 
 Engines:
 ${engines.map((e) => `  ${e.name.padEnd(12)}${e.description}\n  ${''.padEnd(12)}from ${e.source}; default port ${e.defaultPort}`).join('\n')}
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'install': {
       if (one() === 'kcat') await installKcat(progress);
+      else if (one() === 'python-clients') await installPythonClients(progress);
       else await manager.install(one(), progress);
       return 0;
     }

@@ -19,6 +19,7 @@ export { javaBinary } from './java';
 export { installKcat } from './kcat';
 export { cacheDir, enginesHome, runRoot } from './paths';
 export { freePort, isListening } from './ports';
+export { installPythonClients, pythonClientsDir, pythonClientsPython } from './python-clients';
 
 /** Every reference engine, in the order `.ci/run` starts them. */
 export const engines = [kafkaEngine, postgresEngine, s3Engine, opensearchEngine] as const;
