@@ -42,6 +42,8 @@ export class LeaderElector {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private leading = false;
+  /** Whether the last election made this instance leader; claimed at the next one for stability. */
+  private ledLast = false;
   private current: InstanceIdentity | undefined;
   private generation = 0;
   private stopped = false;
@@ -81,8 +83,13 @@ export class LeaderElector {
         this.options.logger.error({ reason: error.message }, 'leadership change failed'),
       );
     });
+    // While the group rebalances a new leader may be chosen: nobody writes until it is.
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      void this.change(undefined, false, ++this.generation);
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.options.logger.warn({ reason: payload.error.message }, 'leader election consumer restarts');
+      void this.change(undefined, false, ++this.generation);
     });
     await this.consumer.subscribe({ topic: this.options.topic });
     // The partition is a token, not data to read: the leader never fetches it.
@@ -98,6 +105,7 @@ export class LeaderElector {
 
   private async joined(owns: boolean): Promise<void> {
     const generation = ++this.generation;
+    this.ledLast = owns;
     if (owns) {
       await this.change(this.options.identity, true, generation);
       return;
@@ -150,7 +158,7 @@ export class LeaderElector {
       name: PROTOCOL,
       version: 1,
       protocol: ({ topics }) => {
-        const info: MemberInfo = { ...this.options.identity, leading: this.leading };
+        const info: MemberInfo = { ...this.options.identity, leading: this.ledLast };
         return {
           name: PROTOCOL,
           metadata: AssignerProtocol.MemberMetadata.encode({
