@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeEachBroker, TrunklineTestSchemaRegistry } from '@trunkline/testing';
+import fc from 'fast-check';
 import { call, ok } from '../testing/rest-client';
 
 const avro = (fields: unknown[], name = 'User') => JSON.stringify({ type: 'record', name, fields });
@@ -304,5 +305,54 @@ describeEachBroker('schema registry REST API', (broker) => {
     expect(wrongType.status).toBe(415);
     // the registry still serves after all of it
     expect(await get('/subjects/users-value/versions')).toEqual([1, 2, 3]);
+  });
+
+  it('never answers arbitrary bodies and paths with a 5xx', async () => {
+    const schemaText = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.constantFrom(
+        '{"type":"record","name":"R","fields":[{"name":"a","type":"nope"}]}',
+        'syntax = "proto3"; message {',
+      ),
+    );
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          schema: fc.oneof(schemaText, fc.jsonValue()),
+          schemaType: fc.oneof(fc.constantFrom('AVRO', 'PROTOBUF', 'JSON', 'avro'), fc.jsonValue()),
+          references: fc.oneof(
+            fc.jsonValue(),
+            fc.array(fc.record({ name: fc.string(), subject: fc.string(), version: fc.integer() })),
+          ),
+          compatibility: fc.jsonValue(),
+          mode: fc.jsonValue(),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const target = fc.constantFrom(
+      ['POST', '/subjects/fuzz/versions'],
+      ['POST', '/subjects/users-value'],
+      ['POST', '/compatibility/subjects/users-value/versions/latest'],
+      ['PUT', '/config/fuzz'],
+      ['PUT', '/mode/fuzz'],
+    );
+    const segment = fc.string({ maxLength: 12 }).map((s) => encodeURIComponent(s));
+    await fc.assert(
+      fc.asyncProperty(target, body, async ([method, path], payload) => {
+        const answer = await call(url, method, path, JSON.stringify(payload));
+        expect(answer.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 5 }), async (segments) => {
+        const answer = await call(url, 'GET', `/${segments.join('/')}`);
+        expect(answer.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -91,7 +91,7 @@ export class RestServer {
     try {
       const answer = await this.execute({
         method,
-        url: new URL(req.url ?? '/', 'http://registry'),
+        url: requestUrl(req.url),
         body: await this.readBody(req),
         contentType: req.headers['content-type'],
         forwarded: req.headers[FORWARDED_HEADER] !== undefined,
@@ -213,6 +213,14 @@ function parseBody(contentType: string | undefined, raw: Buffer): unknown {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
     throw errors.badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(`http://registry${target ?? '/'}`);
+  } catch {
+    throw errors.badRequest(`'${target}' is not a request path`);
   }
 }
 
