@@ -1,5 +1,6 @@
 import {
   avroFormat,
+  descriptorFromProtoText,
   InvalidSchemaError,
   jsonSchemaFormat,
   type ParsedSchema,
@@ -63,6 +64,19 @@ export class ParsedSchemas {
     }
     const pinned = resolved.map(({ name, subject, version }) => ({ name, subject, version }));
     return { type, parsed, references: pinned, fingerprint: fingerprintOf(type, parsed, pinned) };
+  }
+
+  /**
+   * A stored Protobuf schema as a serialized FileDescriptorProto in base64, the form
+   * `?format=serialized` asks for (confluent-kafka-python reads schemas so).
+   */
+  serialized(value: SchemaValue): string {
+    const resolved = value.references.map((r) => this.resolve(r, new Set()));
+    try {
+      return Buffer.from(descriptorFromProtoText(value.schema, resolved, 'default')).toString('base64');
+    } catch (error) {
+      throw errors.invalidSchema(`schema ${value.id} has no serialized form: ${(error as Error).message}`);
+    }
   }
 
   /** The stored version's schema, parsed; undefined if it no longer parses (a reference was deleted). */

@@ -1,4 +1,4 @@
-import type { SchemaType } from '@trunkline/schema-compat';
+import { normalizeProtobufInput, type SchemaType } from '@trunkline/schema-compat';
 import type { SchemaReference } from '../store/schema-records';
 import { SCHEMA_TYPES } from './parsed-schemas';
 import { errors } from './registry-error';
@@ -39,9 +39,11 @@ export function schemaRequestFrom(body: unknown): SchemaRequest {
     );
   const references = fields.references ?? [];
   if (!Array.isArray(references)) throw errors.invalidSchema('references must be an array');
+  const type = schemaType.toUpperCase() as SchemaType;
   const request: SchemaRequest = {
-    schema: fields.schema,
-    schemaType: schemaType.toUpperCase() as SchemaType,
+    // confluent-kafka-python sends Protobuf as a serialized descriptor: kept as .proto text
+    schema: type === 'PROTOBUF' ? normalizeProtobufInput(fields.schema) : fields.schema,
+    schemaType: type,
     references: references.map((r) => {
       const ref = (r ?? {}) as Record<string, unknown>;
       if (typeof ref.name !== 'string' || typeof ref.subject !== 'string' || !Number.isInteger(ref.version))

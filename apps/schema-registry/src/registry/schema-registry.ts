@@ -98,6 +98,11 @@ export class SchemaRegistry {
     return use;
   }
 
+  /** A Protobuf schema as base64 of its serialized FileDescriptorProto. */
+  serialized(value: SchemaValue): string {
+    return this.parsed.serialized(value);
+  }
+
   /** Subject-versions using an id; soft-deleted ones only when asked. */
   usesOfId(id: number, includeDeleted = false): SchemaValue[] {
     const uses = this.state.usesOfId(id);

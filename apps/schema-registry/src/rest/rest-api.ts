@@ -149,7 +149,7 @@ function routes(registry: SchemaRegistry): Route[] {
       ),
     ),
     get('/schemas/ids/:id', ([id], { query }) => {
-      const value = registry.schemaById(schemaId(id!));
+      const value = inFormat(registry, registry.schemaById(schemaId(id!)), query);
       return ok({
         ...schemaJson(value, 'schema'),
         ...(flag(query, 'fetchMaxId') ? { maxId: registry.maxId } : {}),
@@ -205,7 +205,15 @@ function routes(registry: SchemaRegistry): Route[] {
       return ok(schemaJson(value));
     }),
     get('/subjects/:subject/versions/:version', ([subject, version], { query }) =>
-      ok(schemaJson(registry.version(subject!, parseVersion(version!), flag(query, 'deleted')))),
+      ok(
+        schemaJson(
+          inFormat(
+            registry,
+            registry.version(subject!, parseVersion(version!), flag(query, 'deleted')),
+            query,
+          ),
+        ),
+      ),
     ),
     get('/subjects/:subject/versions/:version/schema', ([subject, version], { query }) => ({
       status: 200,
@@ -263,6 +271,12 @@ function routes(registry: SchemaRegistry): Route[] {
     ),
     write('DELETE', '/mode/:subject', async ([subject]) => ok({ mode: await registry.deleteMode(subject!) })),
   ];
+}
+
+/** `?format=serialized` turns a Protobuf schema into its base64 FileDescriptorProto. */
+function inFormat(registry: SchemaRegistry, value: SchemaValue, query: URLSearchParams): SchemaValue {
+  if (query.get('format') !== 'serialized' || value.schemaType !== 'PROTOBUF') return value;
+  return { ...value, schema: registry.serialized(value) };
 }
 
 /** PUT /config answers with the request's shape: `compatibility`, not `compatibilityLevel`. */

@@ -1,6 +1,8 @@
 import { compatibilityProblems } from '../compatibility';
 import { InvalidSchemaError, type ResolvedReference } from '../schema-format';
-import { type ProtobufSchema, protobufFormat } from './protobuf-format';
+import { protoTextFromDescriptor } from './descriptor-to-proto';
+import { descriptorFromProtoText } from './proto-to-descriptor';
+import { normalizeProtobufInput, type ProtobufSchema, protobufFormat } from './protobuf-format';
 
 const ref = (name: string, schema: string, references: ResolvedReference[] = []): ResolvedReference => ({
   name,
@@ -555,5 +557,81 @@ describe('protobufFormat.parse', () => {
     const c = parse('syntax = "proto3";\nmessage Order {\n  int64 id = 2;\n}\n');
     expect(a.canonical).toBe(b.canonical);
     expect(a.canonical).not.toBe(c.canonical);
+  });
+});
+
+describe('protobufFormat with serialized FileDescriptorProtos (as confluent-kafka-python registers)', () => {
+  /** trunkline/test/address.proto, base64 of its serialized FileDescriptorProto, as the client sends it. */
+  const ADDRESS_BASE64 =
+    'Chx0cnVua2xpbmUvdGVzdC9hZGRyZXNzLnByb3RvEg50cnVua2xpbmUudGVzdCInCgdBZGRyZXNzEg4KBnN0cmVldBgBIAEoCRIMCgRjaXR5GAIgASgJYgZwcm90bzM=';
+  const addressText = protoTextFromDescriptor(Buffer.from(ADDRESS_BASE64, 'base64'));
+
+  it('parses base64 of a descriptor as the equivalent .proto text, with the same canonical text', () => {
+    const schema = parse(ADDRESS_BASE64);
+    expect(schema.recordName).toBe('Address');
+    expect(schema.packageName).toBe('trunkline.test');
+    expect(schema.syntax).toBe('proto3');
+    expect(schema.canonical).toBe(parse(addressText).canonical);
+    expect(parse(`\n${ADDRESS_BASE64}\n`).canonical).toBe(schema.canonical);
+  });
+
+  it('normalizeProtobufInput converts base64 descriptors and leaves anything else alone', () => {
+    expect(normalizeProtobufInput(ADDRESS_BASE64)).toBe(addressText);
+    const text = 'syntax = "proto3";\nmessage A { int32 a = 1; }\n';
+    expect(normalizeProtobufInput(text)).toBe(text);
+    expect(normalizeProtobufInput('not base64 at all')).toBe('not base64 at all');
+    expect(normalizeProtobufInput('AAAA')).toBe('AAAA'); // base64, not a descriptor
+    expect(normalizeProtobufInput('')).toBe('');
+  });
+
+  it('still rejects base64 that is not a descriptor', () => {
+    expect(() => parse('AAAA')).toThrow(InvalidSchemaError);
+  });
+
+  it('resolves references registered in either form', () => {
+    const customer =
+      'syntax = "proto3";\npackage shop;\nimport "trunkline/test/address.proto";\n' +
+      'message Customer { trunkline.test.Address home = 1; }';
+    const serialized = Buffer.from(
+      descriptorFromProtoText(customer, [ref('trunkline/test/address.proto', addressText)], 'default'),
+    ).toString('base64');
+    for (const reference of [ADDRESS_BASE64, addressText]) {
+      const refs = [ref('trunkline/test/address.proto', reference)];
+      expect(parse(customer, refs).recordName).toBe('Customer');
+      expect(parse(serialized, refs).recordName).toBe('Customer');
+    }
+  });
+
+  it('checks compatibility between a serialized schema and a text one', () => {
+    const reader = parse(
+      'syntax = "proto3";\npackage trunkline.test;\nmessage Address { string street = 1; string city = 2; string zip = 3; }',
+    );
+    const writer = parse(ADDRESS_BASE64);
+    expect(protobufFormat.readerIncompatibilities(reader, writer)).toEqual([]);
+    const changed = parse(
+      'syntax = "proto3";\npackage trunkline.test;\nmessage Address { int64 street = 1; }',
+    );
+    expect(protobufFormat.readerIncompatibilities(changed, writer)).toHaveLength(1);
+  });
+});
+
+describe('canonical form', () => {
+  it('is the same for hand-written .proto text and the serialized descriptor of the same file', () => {
+    const written = [
+      'syntax = "proto3";',
+      '// an order, as the shop writes it',
+      'package shop;',
+      'message Order {',
+      '  string id = 1;',
+      '  Line first = 2;  // a relative type name',
+      '  map<string, int64> totals = 3;',
+      '  message Line { int32 qty = 1; }',
+      '}',
+    ].join('\n');
+    const serialized = Buffer.from(descriptorFromProtoText(written, [], 'order.proto')).toString('base64');
+    expect(parse(serialized).canonical).toBe(parse(written).canonical);
+    expect(parse(written.replace('int32 qty = 1', 'int64 qty = 1')).canonical).not.toBe(
+      parse(written).canonical,
+    );
   });
 });

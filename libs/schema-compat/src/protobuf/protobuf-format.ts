@@ -7,9 +7,11 @@ import {
   type ResolvedReference,
   type SchemaFormat,
 } from '../schema-format';
+import { protoTextFromDescriptor } from './descriptor-to-proto';
+import { descriptorFromProtoText } from './proto-to-descriptor';
 
-/** Where a message or enum type was declared. */
-interface TypeOrigin {
+/** Where a message, enum, service or extension field was declared. */
+export interface TypeOrigin {
   /** The package of the file that declares it ('' when none). */
   readonly packageName: string;
   /** The import path of that file, or '' for the schema's own file. */
@@ -26,7 +28,7 @@ export interface ProtobufSchema extends ParsedSchema {
   readonly recordName: string | undefined;
   /** Every message declared in the schema's own file, nested ones too, by name relative to the package. */
   readonly messages: ReadonlyMap<string, protobuf.Type>;
-  /** The file every message or enum type (imported ones too) comes from. */
+  /** The file every message, enum, service or extension field (imported ones too) comes from. */
   readonly origins: ReadonlyMap<protobuf.ReflectionObject, TypeOrigin>;
 }
 
@@ -41,7 +43,12 @@ function collectNewTypes(
   origins: Map<protobuf.ReflectionObject, TypeOrigin>,
 ): void {
   for (const nested of ns.nestedArray) {
-    if ((nested instanceof protobuf.Type || nested instanceof protobuf.Enum) && !origins.has(nested)) {
+    const declared =
+      nested instanceof protobuf.Type ||
+      nested instanceof protobuf.Enum ||
+      nested instanceof protobuf.Service ||
+      (nested instanceof protobuf.Field && nested.extend !== undefined);
+    if (declared && !origins.has(nested)) {
       origins.set(nested, origin);
     }
     if (nested instanceof protobuf.Namespace) collectNewTypes(nested, origin, origins);
@@ -101,7 +108,7 @@ function flattenReferences(
 }
 
 /** The `syntax` or `edition` statement of a file; proto2 when there is none. */
-function syntaxOf(text: string): string {
+export function syntaxOf(text: string): string {
   const tokenizer = protobuf.tokenize(text, false);
   const keyword = tokenizer.next();
   if (keyword !== 'syntax' && keyword !== 'edition') return 'proto2';
@@ -127,10 +134,23 @@ function canonicalText(text: string): string {
   return tokens.join(' ');
 }
 
-function parse(text: string, references: readonly ResolvedReference[]): ProtobufSchema {
+/** A .proto file parsed into a resolved Root together with every file it imports. */
+export interface LoadedProtoFile {
+  readonly root: protobuf.Root;
+  readonly packageName: string;
+  /** The file every message, enum, service and extension in `root` comes from ('' for the file itself). */
+  readonly origins: ReadonlyMap<protobuf.ReflectionObject, TypeOrigin>;
+  /** The file's own options (`option java_package = ...`), before any import could add to them. */
+  readonly fileOptions: Readonly<Record<string, unknown>>;
+}
+
+/** Parses .proto text and the files it imports (references or well-known files), resolved. */
+export function loadProtoFile(text: string, references: readonly ResolvedReference[]): LoadedProtoFile {
   const root = new protobuf.Root();
   const origins = new Map<protobuf.ReflectionObject, TypeOrigin>();
   const main = parseFileInto(root, text, MAIN_FILE, origins);
+  const packageNamespace = main.packageName ? root.lookup(main.packageName) : root;
+  const fileOptions = { ...packageNamespace?.options };
   const everyReference = flattenReferences(references);
   const loaded = new Set<string>();
   const load = (imports: readonly string[], scope: readonly ResolvedReference[], importer: string) => {
@@ -139,7 +159,7 @@ function parse(text: string, references: readonly ResolvedReference[]): Protobuf
       loaded.add(name);
       const reference = scope.find((r) => r.name === name) ?? everyReference.get(name);
       if (reference) {
-        const file = parseFileInto(root, reference.schema, name, origins);
+        const file = parseFileInto(root, normalizeProtobufInput(reference.schema), name, origins);
         load(file.imports, reference.references, name);
         continue;
       }
@@ -160,7 +180,31 @@ function parse(text: string, references: readonly ResolvedReference[]): Protobuf
   } catch (error) {
     throw new InvalidSchemaError(errorMessage(error));
   }
+  return { root, packageName: main.packageName, origins, fileOptions };
+}
 
+/** Strict standard base64, as confluent-kafka-python sends serialized descriptors. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The .proto text of a Protobuf schema as a client sent it: base64 of a serialized
+ * `google.protobuf.FileDescriptorProto` (the form confluent-kafka-python registers) becomes the
+ * equivalent .proto text; anything else (.proto text, or what is neither) is returned unchanged.
+ * Base64 has no spaces, semicolons or braces, so no .proto text that declares anything is base64.
+ */
+export function normalizeProtobufInput(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || !BASE64.test(trimmed)) return text;
+  try {
+    return protoTextFromDescriptor(Buffer.from(trimmed, 'base64'));
+  } catch {
+    return text;
+  }
+}
+
+function parse(input: string, references: readonly ResolvedReference[]): ProtobufSchema {
+  const text = normalizeProtobufInput(input);
+  const { packageName, origins } = loadProtoFile(text, references);
   const messages = new Map<string, protobuf.Type>();
   let recordName: string | undefined;
   for (const [type, origin] of origins) {
@@ -171,13 +215,26 @@ function parse(text: string, references: readonly ResolvedReference[]): Protobuf
   }
   return {
     type: 'PROTOBUF',
-    canonical: canonicalText(text),
+    canonical: meaningCanonical(text, references),
     syntax: syntaxOf(text),
-    packageName: main.packageName,
+    packageName,
     recordName,
     messages,
     origins,
   };
+}
+
+/**
+ * Canonical text from the file's meaning, not its spelling: printed back from its descriptor,
+ * so hand-written .proto text and the serialized descriptor another client registers for the
+ * same file are found equal. Falls back to the token form for what descriptors cannot carry.
+ */
+function meaningCanonical(text: string, references: readonly ResolvedReference[]): string {
+  try {
+    return canonicalText(protoTextFromDescriptor(descriptorFromProtoText(text, references, 'schema.proto')));
+  } catch {
+    return canonicalText(text);
+  }
 }
 
 function relativeName(type: protobuf.ReflectionObject, origin: TypeOrigin | undefined): string {
