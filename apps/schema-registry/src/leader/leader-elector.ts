@@ -1,6 +1,6 @@
+import { kafkaLogCreator } from '@trunkline/kafka-client';
 import type { Logger } from '@trunkline/runtime';
 import { type Admin, AssignerProtocol, type Consumer, Kafka, type PartitionAssigner } from 'kafkajs';
-import { kafkaLogCreator } from '@trunkline/kafka-client';
 
 /** What an instance tells the others through its group membership. */
 export interface InstanceIdentity {

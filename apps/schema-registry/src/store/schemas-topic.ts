@@ -1,7 +1,7 @@
+import { kafkaLogCreator } from '@trunkline/kafka-client';
 import { Code, type Logger, TrunklineError } from '@trunkline/runtime';
 import { type Admin, type Consumer, Kafka, Partitioners, type Producer } from 'kafkajs';
 import { errors, RegistryError } from '../registry/registry-error';
-import { kafkaLogCreator } from '@trunkline/kafka-client';
 import type { RegistryState } from './registry-state';
 import {
   decodeRecord,
