@@ -1,5 +1,6 @@
 import { brokerService } from '@trunkline/broker';
 import type { ServiceDefinition } from '@trunkline/runtime';
+import { cdcIngestorService } from '@trunkline/cdc-ingestor';
 import { schemaRegistryService } from '@trunkline/schema-registry';
 
 /**
@@ -9,6 +10,7 @@ import { schemaRegistryService } from '@trunkline/schema-registry';
 export const services: readonly ServiceDefinition[] = [
   brokerService as unknown as ServiceDefinition,
   schemaRegistryService as unknown as ServiceDefinition,
+  cdcIngestorService as unknown as ServiceDefinition,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

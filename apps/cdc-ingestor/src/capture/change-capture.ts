@@ -1,0 +1,215 @@
+import type {
+  DeleteMessage,
+  InsertMessage,
+  ReplicationStream,
+  TruncateMessage,
+  UpdateMessage,
+} from '@trunkline/pg-replication';
+import type { Logger } from '@trunkline/runtime';
+import type { EventProducer } from '../delivery/event-producer';
+import type { LsnTracker, Transaction } from '../delivery/lsn-tracker';
+import type { ChangeEnvelope, Operation, Row, SourceInfo } from '../events/change-event';
+import type { CapturedTable } from './captured-table';
+import { completeRow, keyOf, resolveUnchanged, sameKey, tupleRow } from './row-values';
+import type { TableCatalog } from './table-catalog';
+
+export const CONNECTOR_VERSION = '0.1.0';
+export const HEARTBEAT_PREFIX = 'trunkline.heartbeat';
+
+export interface ChangeCaptureOptions {
+  topicPrefix: string;
+  database: string;
+  logger: Logger;
+}
+
+interface OpenTransaction {
+  xid: number;
+  commitTimeMs: bigint;
+  finalLsn: bigint;
+  tracked: Transaction;
+}
+
+/**
+ * Turns the slot's stream into change events: one per row change, a tombstone after each
+ * delete, delete + tombstone + create when a key changes, a truncate event per table. Every
+ * event of a transaction is tracked until the broker acknowledges it; only then may the slot
+ * move past the transaction (see LsnTracker).
+ */
+export class ChangeCapture {
+  private readonly relationColumns = new Map<number, string[]>();
+  private open: OpenTransaction | undefined;
+  private lastCommitTimeMs = 0n;
+  private stopped = false;
+  /** Change events handed to the producer, for the events/s figure. */
+  eventsRead = 0;
+
+  constructor(
+    private readonly catalog: TableCatalog,
+    private readonly producer: EventProducer,
+    private readonly tracker: LsnTracker,
+    private readonly options: ChangeCaptureOptions,
+  ) {}
+
+  get lastCommitTime(): bigint {
+    return this.lastCommitTimeMs;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Reads the stream until it ends, fails or `stop()` is called. */
+  async run(stream: ReplicationStream): Promise<void> {
+    for await (const { walEnd, message } of stream) {
+      if (this.stopped) return;
+      switch (message.tag) {
+        case 'begin':
+          this.open = {
+            xid: message.xid,
+            commitTimeMs: message.commitTime / 1000n,
+            finalLsn: message.finalLsn,
+            tracked: this.tracker.begin(),
+          };
+          break;
+        case 'relation':
+          this.relationColumns.set(
+            message.relationId,
+            message.columns.map((c) => c.name),
+          );
+          await this.catalog.ensure(message.relationId, message);
+          break;
+        case 'insert':
+        case 'update':
+        case 'delete':
+          await this.change(message);
+          break;
+        case 'truncate':
+          await this.truncate(message);
+          break;
+        case 'commit':
+          this.open?.tracked.seal(message.endLsn);
+          this.lastCommitTimeMs = message.commitTime / 1000n;
+          this.open = undefined;
+          break;
+        case 'message':
+          // A heartbeat outside any transaction: once everything before it is acknowledged the
+          // slot may move to it, even when no captured table changed.
+          if (!message.transactional && message.prefix === HEARTBEAT_PREFIX)
+            this.tracker.begin().seal(walEnd > message.lsn ? walEnd : message.lsn);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private async change(message: InsertMessage | UpdateMessage | DeleteMessage): Promise<void> {
+    const table = this.catalog.get(message.relationId) ?? (await this.catalog.ensure(message.relationId));
+    if (table === undefined || table.state === 'stopped') return;
+    const columns =
+      this.relationColumns.get(message.relationId) ?? table.codec.fields.map((f) => f.column.name);
+    const codec = table.codec;
+    if (message.tag === 'insert') {
+      const after = completeRow(
+        codec,
+        resolveUnchanged(codec, tupleRow(codec, columns, message.newTuple), undefined),
+      );
+      await this.emit(table, 'c', null, after);
+      return;
+    }
+    if (message.tag === 'delete') {
+      const old = message.oldTuple ?? message.keyTuple;
+      const before =
+        old === undefined
+          ? null
+          : completeRow(codec, resolveUnchanged(codec, tupleRow(codec, columns, old), undefined));
+      await this.emit(table, 'd', before, null);
+      await this.tombstone(table, before === null ? null : keyOf(codec, before));
+      return;
+    }
+    const oldParsed = message.oldTuple ? tupleRow(codec, columns, message.oldTuple) : undefined;
+    const after = completeRow(
+      codec,
+      resolveUnchanged(codec, tupleRow(codec, columns, message.newTuple), oldParsed),
+    );
+    const before = oldParsed ? completeRow(codec, resolveUnchanged(codec, oldParsed, undefined)) : null;
+    const oldKeyTuple = message.keyTuple
+      ? resolveUnchanged(codec, tupleRow(codec, columns, message.keyTuple), undefined)
+      : before;
+    const oldKey = oldKeyTuple === null ? null : keyOf(codec, oldKeyTuple);
+    const newKey = keyOf(codec, after);
+    if (oldKey !== null && newKey !== null && !sameKey(oldKey, newKey)) {
+      // A primary key change: Debezium's delete of the old key, its tombstone, then a create.
+      await this.emit(table, 'd', before ?? completeRow(codec, oldKeyTuple!), null);
+      await this.tombstone(table, oldKey);
+      await this.emit(table, 'c', null, after);
+      return;
+    }
+    await this.emit(table, 'u', before, after);
+  }
+
+  private async truncate(message: TruncateMessage): Promise<void> {
+    for (const relationId of message.relationIds) {
+      const table = this.catalog.get(relationId) ?? (await this.catalog.ensure(relationId));
+      if (table === undefined || table.state === 'stopped') continue;
+      await this.emit(table, 't', null, null, true);
+    }
+  }
+
+  private async emit(
+    table: CapturedTable,
+    op: Operation,
+    before: Row | null,
+    after: Row | null,
+    keyless = false,
+  ): Promise<void> {
+    const open = this.open;
+    if (open === undefined) throw new Error(`a ${op} change outside a transaction`);
+    const envelope: ChangeEnvelope = {
+      before,
+      after,
+      source: this.source(table, open),
+      op,
+      ts_ms: BigInt(Date.now()),
+    };
+    const key = keyless ? null : keyOf(table.codec, (after ?? before)!);
+    await this.send(table, table.encoder.encodeKey(key), table.encoder.encodeValue(envelope));
+  }
+
+  private async tombstone(table: CapturedTable, key: Row | null): Promise<void> {
+    if (key === null) return;
+    await this.send(table, table.encoder.encodeKey(key), null);
+  }
+
+  private async send(table: CapturedTable, key: Buffer | null, value: Buffer | null): Promise<void> {
+    const acknowledged = this.open!.tracked.add();
+    this.eventsRead++;
+    await this.producer.send({
+      topic: table.topic,
+      key,
+      value,
+      onAcknowledged: () => {
+        table.eventsSent++;
+        acknowledged();
+      },
+    });
+  }
+
+  private source(table: CapturedTable, open: OpenTransaction): SourceInfo {
+    const [schema, name] = [table.codec.table.schema, table.codec.table.table];
+    return {
+      version: CONNECTOR_VERSION,
+      connector: 'postgresql',
+      name: this.options.topicPrefix,
+      ts_ms: open.commitTimeMs,
+      snapshot: 'false',
+      db: this.options.database,
+      sequence: JSON.stringify([null, open.finalLsn.toString()]),
+      schema,
+      table: name,
+      txId: BigInt(open.xid),
+      lsn: open.finalLsn,
+      xmin: null,
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export { cdcIngestorService } from './cdc-service';
