@@ -1,6 +1,6 @@
 import { brokerService } from '@trunkline/broker';
-import type { ServiceDefinition } from '@trunkline/runtime';
 import { cdcIngestorService } from '@trunkline/cdc-ingestor';
+import type { ServiceDefinition } from '@trunkline/runtime';
 import { schemaRegistryService } from '@trunkline/schema-registry';
 
 /**
