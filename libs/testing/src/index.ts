@@ -21,7 +21,9 @@ export {
   TrunklineTestBroker,
   testBrokerNames,
 } from './brokers';
+export { type CdcIngestorOptions, TrunklineTestCdcIngestor } from './cdc-ingestors';
 export { describeUnavailable, describeWithEngine, engineEnv, enginesRequired } from './engines';
+export { TestDatabase } from './postgres-databases';
 export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';
 export { TrunklineTestSchemaRegistry } from './schema-registries';
