@@ -21,6 +21,8 @@ import { EventProducer } from './delivery/event-producer';
 import { LsnTracker } from './delivery/lsn-tracker';
 import { avroFormat } from './encoding/avro-format';
 import type { EventFormat } from './encoding/event-encoder';
+import { jsonFormat } from './encoding/json-format';
+import { protobufFormat } from './encoding/protobuf-format';
 import { runSnapshot } from './snapshot/snapshot-runner';
 import { IngestorStateStore } from './state/ingestor-state';
 
@@ -46,7 +48,7 @@ export type Phase = 'starting' | 'snapshotting' | 'streaming' | 'paused' | 'reco
 /** Session settings every connection uses, so values arrive in the text forms the parsers read. */
 const SESSION_OPTIONS = '-c DateStyle=ISO -c IntervalStyle=postgres -c TimeZone=UTC -c extra_float_digits=3';
 
-const FORMATS: Record<string, EventFormat> = { avro: avroFormat };
+const FORMATS: Record<string, EventFormat> = { avro: avroFormat, json: jsonFormat, protobuf: protobufFormat };
 
 /**
  * One CDC ingestor: finds the tables, keeps the publication and slot, snapshots when the mode

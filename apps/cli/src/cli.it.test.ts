@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dataLocation, postgresOsUser } from '@trunkline/embedded-postgres';
 import { flagName } from '@trunkline/runtime';
 import { ChildService, trunklineCommand } from '@trunkline/testing';
 import { services } from './services';
@@ -50,7 +51,7 @@ describe('trunkline', () => {
   it.each([
     [
       ['nonsense'],
-      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, schemas, tail, version)',
+      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, schemas, sources, tail, version)',
     ],
     [['serve', 'nonsense'], 'trunkline serve: unknown service "nonsense"'],
     [['up', '--nonsense'], 'trunkline up: unknown flag --nonsense'],
@@ -72,12 +73,17 @@ describe('trunkline', () => {
     const deadline = Date.now() + 60_000;
     while (!up.output().includes('is up') && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
-    for (const service of services) expect(up.output()).toContain(service.name);
+    // The embedded Postgres with the demo database first, then every service.
+    expect(up.output()).toMatch(/^postgres +postgres 127\.0\.0\.1:5432$/m);
+    for (const service of services) expect(up.output()).toMatch(new RegExp(`^${service.name} +grpc `, 'm'));
     up.signal('SIGINT');
     expect((await up.exited).code).toBe(0);
     expect(readdirSync(dataDir)).toEqual(
       expect.arrayContaining(services.filter((s) => 'dataDir' in s.settings).map((s) => s.name)),
     );
+    // As root, Postgres's data lives under the temp dir when the postgres user cannot reach dataDir.
+    const postgres = dataLocation(join(dataDir, 'postgres'), postgresOsUser());
+    if (postgres.relocated) rmSync(postgres.path, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }, 90_000);
 });

@@ -3,6 +3,7 @@ import { type Command, UsageError } from './command';
 import { groupsCommand } from './commands/groups';
 import { schemasCommand } from './commands/schemas';
 import { serveCommand } from './commands/serve';
+import { sourcesCommand } from './commands/sources';
 import { tailCommand } from './commands/tail';
 import { topicsCommand } from './commands/topics';
 import { upCommand } from './commands/up';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   topicsCommand,
   groupsCommand,
   schemasCommand,
+  sourcesCommand,
   tailCommand,
   versionCommand,
 ];

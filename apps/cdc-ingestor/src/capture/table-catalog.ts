@@ -2,7 +2,7 @@ import type { Logger } from '@trunkline/runtime';
 import { type SchemaRegistryClient, SchemaRegistryError } from '@trunkline/serde';
 import type { Client } from 'pg';
 import { describeColumns, type TableDescription, tableCodec } from '../columns';
-import type { EventFormat } from '../encoding/event-encoder';
+import { type EventFormat, registerTable } from '../encoding/event-encoder';
 import type { CapturedTable } from './captured-table';
 
 /** Relation columns as pgoutput describes them, to compare against what a codec was built for. */
@@ -60,7 +60,7 @@ export class TableCatalog {
     const topic = this.topicOf(description.schema, description.table);
     const codec = tableCodec(description, this.topicPrefix);
     try {
-      const encoder = await this.format.encoderFor(codec, topic, this.registry);
+      const encoder = await registerTable(this.format, codec, topic, this.registry);
       const table: CapturedTable = {
         relationId,
         name,

@@ -9,8 +9,11 @@ export interface SourceInfo {
   name: string;
   /** Commit time of the transaction, ms since the epoch. */
   ts_ms: bigint;
-  /** "true" for snapshot rows, "last" for the snapshot's last row, "incremental", or "false". */
-  snapshot: 'true' | 'last' | 'false' | 'incremental';
+  /**
+   * "true" for snapshot rows, "last_in_data_collection" for a table's last snapshot row, "last"
+   * for the snapshot's very last row, "incremental", or "false" (streamed), as Debezium 2 does.
+   */
+  snapshot: 'true' | 'last_in_data_collection' | 'last' | 'false' | 'incremental';
   db: string;
   /** JSON array [last commit LSN, this event's LSN] as decimal strings, as Debezium writes it. */
   sequence: string | null;

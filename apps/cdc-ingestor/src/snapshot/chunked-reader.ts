@@ -35,9 +35,11 @@ export async function* readChunks(
 ): AsyncGenerator<TextRow[]> {
   if (table.key.length === 0)
     throw new Error(`${table.schema}.${table.table} has no key to read it in order by`);
-  const select = table.columns.map((c) => `${quoteIdent(c.name)}::text`).join(', ');
-  const from = qualifiedName(table.schema, table.table);
-  const keyList = table.key.map(quoteIdent).join(', ');
+  // Output columns get names of their own (c0, c1, ...): ORDER BY a name that is also an
+  // output column sorts by the output, here the text form, not by the key's own type.
+  const select = table.columns.map((c, i) => `t.${quoteIdent(c.name)}::text AS c${i}`).join(', ');
+  const from = `${qualifiedName(table.schema, table.table)} AS t`;
+  const keyList = table.key.map((k) => `t.${quoteIdent(k)}`).join(', ');
   const keyIndexes = table.key.map((k) => table.columns.findIndex((c) => c.name === k));
   const keyTypes = table.key.map((k) => table.columns.find((c) => c.name === k)!.typeName);
   let last = after;

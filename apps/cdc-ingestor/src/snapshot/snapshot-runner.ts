@@ -18,7 +18,8 @@ export interface SnapshotOptions {
  * The initial snapshot: every captured table read in key order inside one REPEATABLE READ
  * transaction that uses the slot's exported snapshot, so the rows are exactly those committed
  * before the slot's consistent point and streaming from that point follows without a gap or
- * an overlap. Each row becomes an `r` event; the last row of the last table says "last".
+ * an overlap. Each row becomes an `r` event; a table's last row says "last_in_data_collection",
+ * the snapshot's last row "last".
  */
 export async function runSnapshot(
   client: Client,
@@ -40,9 +41,10 @@ export async function runSnapshot(
       const spec = await snapshotSpec(client, table);
       let previous: ChangeEnvelope | undefined;
       let previousKey: Buffer | null = null;
-      const flushPrevious = async (last: boolean) => {
+      const flushPrevious = async (last: 'table' | 'snapshot' | undefined) => {
         if (previous === undefined) return;
-        if (last) previous.source.snapshot = 'last';
+        if (last === 'table') previous.source.snapshot = 'last_in_data_collection';
+        if (last === 'snapshot') previous.source.snapshot = 'last';
         await producer.send({
           topic: table.topic,
           key: previousKey,
@@ -55,7 +57,7 @@ export async function runSnapshot(
       };
       for await (const rows of readChunks(client, spec, options.chunkSize)) {
         for (const values of rows) {
-          await flushPrevious(false);
+          await flushPrevious(undefined);
           const after = resolveUnchanged(table.codec, textRow(table.codec, values), undefined);
           previous = {
             before: null,
@@ -85,7 +87,7 @@ export async function runSnapshot(
           'snapshot progress',
         );
       }
-      await flushPrevious(index === capturing.length - 1);
+      await flushPrevious(index === capturing.length - 1 ? 'snapshot' : 'table');
       table.snapshotDone = true;
       table.state = 'capturing';
     }

@@ -1,5 +1,6 @@
 import { type DescMessage, type MessageShape, toJson } from '@bufbuild/protobuf';
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
+import { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { SchemaRegistryAdminService } from '@trunkline/contracts/schemaregistry/v1/schema_registry_admin';
 import {
   createGrpcClient,
@@ -24,6 +25,15 @@ export const registryAdminSettings = {
   registryAdmin: setting.hostPorts({
     describe: "the schema registry's gRPC admin address",
     default: ['127.0.0.1:50052'],
+  }),
+  json: adminSettings.json,
+};
+
+/** Flags of the commands that administer the CDC ingestor (`trunkline sources`). */
+export const cdcAdminSettings = {
+  cdcAdmin: setting.hostPorts({
+    describe: "the CDC ingestor's gRPC admin address",
+    default: ['127.0.0.1:50053'],
   }),
   json: adminSettings.json,
 };
@@ -65,6 +75,19 @@ export async function withRegistry<T>(
   work: (client: GrpcClient<typeof SchemaRegistryAdminService>) => Promise<T>,
 ): Promise<T> {
   const client = createGrpcClient(SchemaRegistryAdminService, address[0]!);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Runs admin work against the CDC ingestor, always closing the client. */
+export async function withCdc<T>(
+  address: readonly string[],
+  work: (client: GrpcClient<typeof CdcAdminService>) => Promise<T>,
+): Promise<T> {
+  const client = createGrpcClient(CdcAdminService, address[0]!);
   try {
     return await work(client);
   } finally {

@@ -1,3 +1,4 @@
+import { EmbeddedPostgresError } from '@trunkline/embedded-postgres';
 import {
   exitOnShutdownSignal,
   LOG_LEVELS,
@@ -7,7 +8,7 @@ import {
   TRUNKLINE_VERSION,
 } from '@trunkline/runtime';
 import type { Command } from '../command';
-import { listenersTable, startPlatform } from '../platform';
+import { listenersTable, type Platform, startPlatform } from '../platform';
 import { services } from '../services';
 
 const upSettings = {
@@ -20,6 +21,16 @@ const upSettings = {
     describe: 'where services keep their data, one folder each',
     default: '.trunkline',
   }),
+  postgresPort: setting.port({
+    describe: 'port of the embedded Postgres (on 127.0.0.1) holding the demo database',
+    default: 5432,
+  }),
+  demoLoad: setting.integer({
+    describe: 'inserts, updates and deletes per second on the demo database (0: none)',
+    default: 0,
+    min: 0,
+    max: 10_000,
+  }),
 };
 
 export const upCommand: Command = {
@@ -29,8 +40,10 @@ export const upCommand: Command = {
     [
       'Usage: trunkline up [flags]',
       '',
-      'Starts every service in one process on its default ports, with embedded engines,',
+      'Starts an embedded Postgres with a demo database, then every service in one process',
+      'on its default ports, the CDC ingestor capturing the demo database (topics demo.*),',
       'prints where each listens, and stops them all cleanly on Ctrl-C (twice: at once).',
+      'With --demo-load N, about N changes a second flow through the demo tables.',
       '',
       'Flags:',
       settingsHelp(upSettings),
@@ -48,7 +61,20 @@ export const upCommand: Command = {
       );
       return 0;
     }
-    const platform = await startPlatform(services, { ...parsed.config, logDestination: process.stderr });
+    const { postgresPort, demoLoad, ...config } = parsed.config;
+    let platform: Platform;
+    try {
+      platform = await startPlatform(services, {
+        ...config,
+        logDestination: process.stderr,
+        postgres: { port: postgresPort, demoLoad },
+      });
+    } catch (error) {
+      if (!(error instanceof EmbeddedPostgresError)) throw error;
+      const hint = error.reason === 'port-in-use' ? ' (--postgres-port)' : '';
+      process.stderr.write(`trunkline up: embedded Postgres: ${error.message}${hint}\n`);
+      return 1;
+    }
     process.stdout.write(
       `Trunkline ${TRUNKLINE_VERSION} is up (Ctrl-C stops it):\n\n${listenersTable(platform)}\n`,
     );

@@ -1,0 +1,306 @@
+import { toJson } from '@bufbuild/protobuf';
+import {
+  type GetStatusResponse,
+  GetStatusResponseSchema,
+  type TableStatus,
+  TriggerSnapshotResponseSchema,
+} from '@trunkline/contracts/cdc/v1/cdc_admin';
+import { Code, type SettingsSpec, setting, settingsHelp, TrunklineError } from '@trunkline/runtime';
+import {
+  cdcAdminSettings,
+  parseFlags,
+  printJson,
+  single,
+  verbCommand,
+  withCdc,
+} from '../admin/admin-command';
+import { UsageError } from '../command';
+import { renderTable } from '../table';
+
+const statusSettings = {
+  watch: setting.toggle({
+    describe: 'refresh every second until Ctrl-C (with --json: one JSON object per line)',
+    default: false,
+  }),
+};
+const snapshotSettings = {
+  chunkSize: setting.integer({
+    describe: "rows per snapshot query (0: the ingestor's --snapshot-chunk-size)",
+    default: 0,
+    min: 0,
+    max: 1_000_000,
+  }),
+};
+
+const HELP = `Usage: trunkline sources <verb> [arguments] [flags]
+
+Administers a CDC ingestor (\`trunkline serve cdc-ingestor\`): its replication slot and the
+tables it captures.
+
+Verbs:
+  status                         slot, confirmed LSN, lag, throughput, phase, and every table
+  pause                          stop reading the slot (Postgres keeps the WAL meanwhile)
+  resume                         read the slot again after pause
+  snapshot <schema.table>...     take an incremental snapshot of captured tables
+  drop-slot <slot>               stop streaming and drop the slot, named to confirm
+
+Flags of every verb:
+${settingsHelp(cdcAdminSettings)}
+
+status:
+${settingsHelp(statusSettings)}
+
+snapshot:
+${settingsHelp(snapshotSettings)}
+`;
+
+const WATCH_INTERVAL_MS = 1000;
+const BAR_WIDTH = 30;
+
+function flags<S extends SettingsSpec>(spec: S, raw: readonly string[]) {
+  return parseFlags({ ...cdcAdminSettings, ...spec }, raw);
+}
+
+function write(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function noArguments(positional: readonly string[], verb: string): void {
+  if (positional.length > 0) throw new UsageError(`sources ${verb} takes no arguments`);
+}
+
+const count = (n: bigint | number) => BigInt(n).toLocaleString('en-US');
+
+/** 1536 → "1.5 KiB" */
+function formatBytes(bytes: bigint): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = Number(bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** 0.42 → "0.4s", 125 → "2m05s", 7300 → "2h01m" */
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const whole = Math.floor(seconds);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${pad(whole % 60)}s`;
+  return `${Math.floor(whole / 3600)}h${pad(Math.floor((whole % 3600) / 60))}m`;
+}
+
+/**
+ * How far a table's snapshot got, 0 to 100, or undefined when unknown. The total is an estimate
+ * (pg_class.reltuples): a running snapshot never shows 100 before it is done.
+ */
+function snapshotPercent(table: TableStatus): number | undefined {
+  if (table.snapshotDone) return 100;
+  if (table.snapshotTotalRows <= 0n) return undefined;
+  return Math.min(99, Number((table.snapshotRows * 100n) / table.snapshotTotalRows));
+}
+
+/** "1,200/5,000 (24%)"; "-" when the table was never snapshotted. */
+function snapshotCell(table: TableStatus): string {
+  const running = table.state === 'snapshotting';
+  if (!table.snapshotDone && !running && table.snapshotRows === 0n) return '-';
+  const percent = snapshotPercent(table);
+  const total = table.snapshotTotalRows > 0n || table.snapshotDone ? count(table.snapshotTotalRows) : '?';
+  return `${count(table.snapshotRows)}/${total}${percent === undefined ? '' : ` (${percent}%)`}`;
+}
+
+/** True while the initial or an incremental snapshot is being read. */
+function snapshotRunning(status: GetStatusResponse): boolean {
+  return status.phase === 'snapshotting' || status.tables.some((t) => t.state === 'snapshotting');
+}
+
+/** "[###########...................]  37%" */
+function progressBar(percent: number | undefined, width = BAR_WIDTH): string {
+  if (percent === undefined) return `[${'?'.repeat(width)}]    ?`;
+  const filled = Math.round((percent / 100) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${`${percent}%`.padStart(4)}`;
+}
+
+/** The status as people read it: a header, then one row per table. */
+function renderStatus(status: GetStatusResponse): string {
+  // Until streaming starts (during the initial snapshot) nothing is confirmed: no lag to show.
+  const confirmed = status.confirmedLsn === '0/0' ? 'none yet' : status.confirmedLsn;
+  const since =
+    status.lastCommitTime === undefined
+      ? 'no commit read yet'
+      : `${formatSeconds(status.lagSeconds)} since the last commit read`;
+  const lag =
+    status.confirmedLsn === '0/0' ? `- (${since})` : `${formatBytes(status.lagBytes)} of WAL, ${since}`;
+  const fields: [string, string][] = [
+    ['slot', `${status.slot} (publication ${status.publication})`],
+    ['phase', status.phase],
+    ['confirmed LSN', `${confirmed} (server at ${status.serverLsn})`],
+    ['lag', lag],
+    ['events/s', `${status.eventsPerSecond.toFixed(1)} (${count(status.eventsSent)} sent since start)`],
+  ];
+  const header = fields.map(([key, value]) => `${`${key}:`.padEnd(15)}${value}`).join('\n');
+  const rows = status.tables.map((t) => [
+    t.table,
+    t.topic,
+    t.state,
+    snapshotCell(t),
+    count(t.eventsSent),
+    t.lastError === '' ? '-' : t.lastError,
+  ]);
+  const tables =
+    rows.length === 0
+      ? 'no tables captured'
+      : renderTable(['TABLE', 'TOPIC', 'STATE', 'SNAPSHOT', 'EVENTS', 'LAST ERROR'], rows);
+  return `${header}\n\n${tables}\n`;
+}
+
+/** One progress bar per table while a snapshot runs. */
+function renderProgress(status: GetStatusResponse): string {
+  const width = Math.max(...status.tables.map((t) => t.table.length));
+  const lines = status.tables.map((t) => {
+    const name = t.table.padEnd(width);
+    if (!t.snapshotDone && t.state !== 'snapshotting') return `  ${name}  ${progressBar(0)}  waiting`;
+    const total = t.snapshotTotalRows > 0n ? count(t.snapshotTotalRows) : '?';
+    return `  ${name}  ${progressBar(snapshotPercent(t))}  ${count(t.snapshotRows)}/${total} rows`;
+  });
+  return `snapshot progress\n${lines.join('\n')}\n`;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `status --watch`: a fresh screen every second (JSON lines with --json) until Ctrl-C. */
+async function watchStatus(address: readonly string[], json: boolean): Promise<number> {
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once('SIGINT', onInterrupt);
+  const tty = process.stdout.isTTY === true;
+  let first = true;
+  try {
+    await withCdc(address, async (client) => {
+      while (!stop.signal.aborted) {
+        let frame: string;
+        try {
+          const status = await client.getStatus({}, { signal: stop.signal, timeoutMs: 5000 });
+          frame = json
+            ? `${JSON.stringify(toJson(GetStatusResponseSchema, status, { alwaysEmitImplicit: true }))}\n`
+            : `${renderStatus(status)}${snapshotRunning(status) ? `\n${renderProgress(status)}` : ''}`;
+        } catch (error) {
+          if (stop.signal.aborted) break;
+          // The first answer decides whether the address is right; later failures (a restart) are shown and retried.
+          if (first || !(error instanceof TrunklineError)) throw error;
+          if (json) throw error;
+          frame = `cannot get the status: ${error.message} (${Code[error.code]}); trying again\n`;
+        }
+        first = false;
+        if (json) process.stdout.write(frame);
+        else if (tty)
+          process.stdout.write(
+            `\x1b[H\x1b[2J${frame}\nrefreshed ${new Date().toLocaleTimeString()}, Ctrl-C to stop\n`,
+          );
+        else process.stdout.write(`${frame}\n`);
+        await sleep(WATCH_INTERVAL_MS, stop.signal);
+      }
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  return 0;
+}
+
+/** Postgres table names as `schema.table`, checked before anything is sent. */
+function tableNames(positional: readonly string[]): string[] {
+  if (positional.length === 0) throw new UsageError('sources snapshot takes one or more schema.table names');
+  for (const name of positional) {
+    const dot = name.indexOf('.');
+    if (dot <= 0 || dot === name.length - 1)
+      throw new UsageError(`sources snapshot takes schema.table names, got "${name}"`);
+  }
+  return [...positional];
+}
+
+export const sourcesCommand = verbCommand(
+  'sources',
+  'CDC sources: replication slot, lag and table status; pause, resume, snapshot, drop the slot',
+  HELP,
+  {
+    status: async (positional, raw) => {
+      noArguments(positional, 'status');
+      const config = flags(statusSettings, raw);
+      if (config.watch) return watchStatus(config.cdcAdmin, config.json);
+      const status = await withCdc(config.cdcAdmin, (c) => c.getStatus({}));
+      if (config.json) printJson(GetStatusResponseSchema, status);
+      else write(renderStatus(status));
+      return 0;
+    },
+    pause: async (positional, raw) => {
+      noArguments(positional, 'pause');
+      const config = flags({}, raw);
+      const status = await withCdc(config.cdcAdmin, async (c) => {
+        await c.pause({});
+        return c.getStatus({});
+      });
+      if (config.json) write(JSON.stringify({ slot: status.slot, phase: status.phase }));
+      else
+        write(
+          `paused: slot ${status.slot} is not read until \`trunkline sources resume\` (Postgres keeps its WAL meanwhile)`,
+        );
+      return 0;
+    },
+    resume: async (positional, raw) => {
+      noArguments(positional, 'resume');
+      const config = flags({}, raw);
+      const status = await withCdc(config.cdcAdmin, async (c) => {
+        await c.resume({});
+        return c.getStatus({});
+      });
+      if (config.json) write(JSON.stringify({ slot: status.slot, phase: status.phase }));
+      else write(`resumed: reading slot ${status.slot} (phase ${status.phase})`);
+      return 0;
+    },
+    snapshot: async (positional, raw) => {
+      const tables = tableNames(positional);
+      const config = flags(snapshotSettings, raw);
+      try {
+        const response = await withCdc(config.cdcAdmin, (c) =>
+          c.triggerSnapshot({ tables, chunkSize: config.chunkSize }),
+        );
+        if (config.json) printJson(TriggerSnapshotResponseSchema, response);
+        else
+          write(
+            `snapshot ${response.snapshotId} started: ${tables.join(', ')} (follow it: trunkline sources status --watch)`,
+          );
+        return 0;
+      } catch (error) {
+        if (!(error instanceof TrunklineError) || error.code !== Code.Unimplemented) throw error;
+        process.stderr.write(
+          `trunkline sources snapshot: the CDC ingestor at ${config.cdcAdmin[0]} cannot take incremental snapshots: ${error.message} (Unimplemented)\n`,
+        );
+        return 1;
+      }
+    },
+    'drop-slot': async (positional, raw) => {
+      const slot = single(positional, 'sources drop-slot takes the name of the slot to drop');
+      const config = flags({}, raw);
+      await withCdc(config.cdcAdmin, (c) => c.dropSlot({ slot }));
+      if (config.json) write(JSON.stringify({ dropped: slot }));
+      else
+        write(
+          `dropped: replication slot ${slot}; the ingestor stopped streaming and snapshots again on its next start`,
+        );
+      return 0;
+    },
+  },
+);
