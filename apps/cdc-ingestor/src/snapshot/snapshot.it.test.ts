@@ -1,0 +1,100 @@
+import {
+  describeEachBroker,
+  describeWithEngine,
+  TestDatabase,
+  TrunklineTestCdcIngestor,
+  TrunklineTestSchemaRegistry,
+} from '@trunkline/testing';
+import { Client } from 'pg';
+import { ChangeReader, type ReadChange } from '../testing/change-reader';
+
+const ROWS = 100_000;
+
+/** The state a consumer that applies every change in order ends up with, by key. */
+function replay(changes: readonly ReadChange[]): Map<number, string> {
+  const state = new Map<number, string>();
+  for (const change of changes) {
+    const id = Number(change.key?.id);
+    if (change.value === null || change.value.op === 'd') state.delete(id);
+    else if (change.value.after)
+      state.set(id, `${Number(change.value.after.value)}:${change.value.after.label}`);
+  }
+  return state;
+}
+
+describeWithEngine('postgres', 'snapshot', (pg) => {
+  describeEachBroker('a 100k-row snapshot while the table is written to', (broker) => {
+    const db = new TestDatabase(pg.POSTGRES_URL!);
+    let registry: TrunklineTestSchemaRegistry;
+    let ingestor: TrunklineTestCdcIngestor;
+
+    beforeAll(async () => {
+      await db.create();
+      await db.sql.query(`
+        CREATE TABLE items (id int PRIMARY KEY, value int NOT NULL, label text);
+        INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, ${ROWS}) g;
+        ANALYZE items;
+      `);
+      registry = new TrunklineTestSchemaRegistry(broker.bootstrap, [
+        '--topic',
+        `_schemas_${db.name}`,
+        '--group-id',
+        db.name,
+      ]);
+      await registry.start();
+    }, 90_000);
+
+    afterAll(async () => {
+      await ingestor?.stop();
+      await registry?.stop();
+      await db.drop();
+    }, 60_000);
+
+    it('ends with the topic equal to the table, key by key', async () => {
+      ingestor = new TrunklineTestCdcIngestor({
+        sourceUrl: db.url,
+        bootstrap: broker.bootstrap,
+        schemaRegistryUrl: registry.url,
+        extraArgs: ['--snapshot-chunk-size', '5000'],
+      });
+      const writer = new Client({ connectionString: db.url });
+      await writer.connect();
+      await ingestor.start();
+      // Writes while the snapshot runs: updates anywhere in the table, inserts past its end, deletes.
+      let writes = 0;
+      let next = ROWS + 1;
+      const deadline = Date.now() + 4000;
+      while (Date.now() < deadline) {
+        const id = 1 + Math.floor(Math.random() * ROWS);
+        await writer.query('UPDATE items SET value = value + 1, label = $2 WHERE id = $1', [
+          id,
+          `updated ${writes}`,
+        ]);
+        await writer.query('INSERT INTO items VALUES ($1, 0, NULL)', [next++]);
+        await writer.query('DELETE FROM items WHERE id = $1', [1 + Math.floor(Math.random() * ROWS)]);
+        writes += 3;
+      }
+      const { rows } = await writer.query<{ id: number; value: number; label: string | null }>(
+        'SELECT id, value, label FROM items',
+      );
+      await writer.end();
+      const table = new Map(rows.map((r) => [r.id, `${r.value}:${r.label}`]));
+      const snapshotLog = ingestor.process.logs().filter((e) => e.msg === 'snapshot progress');
+
+      const reader = new ChangeReader(broker.bootstrap, registry.url);
+      await reader.start([ingestor.topic('public', 'items')]);
+      try {
+        await reader.waitFor((changes) => {
+          const topic = replay(changes);
+          return topic.size === table.size && [...table].every(([id, v]) => topic.get(id) === v);
+        }, 180_000);
+      } finally {
+        await reader.stop();
+      }
+      const snapshotRows = reader.changes.filter((c) => c.value?.op === 'r').length;
+      expect(snapshotRows).toBeGreaterThanOrEqual(ROWS - writes);
+      expect(snapshotLog.length).toBeGreaterThan(0);
+      process.stderr.write(`snapshot test: ${snapshotRows} snapshot rows, ${writes} concurrent writes\n`);
+    }, 300_000);
+  });
+});
