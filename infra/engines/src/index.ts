@@ -27,4 +27,5 @@ export const engines = [kafkaEngine, postgresEngine, s3Engine, opensearchEngine]
 export function engineManager(): EngineManager {
   return new EngineManager(engines);
 }
+export { DEBEZIUM_VERSION, debeziumBenchCommand } from './debezium';
 export { isKafkaTool, KAFKA_TOOLS, type KafkaTool, kafkaToolCommand } from './kafka-tools';
