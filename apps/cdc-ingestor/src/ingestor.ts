@@ -82,7 +82,8 @@ export class CdcIngestor {
     });
     this.producer = new EventProducer(this.kafka, {
       logger,
-      maxBatchRecords: 5000,
+      // kafkajs groups a request's records per partition in quadratic time: moderate batches.
+      maxBatchRecords: 1000,
       maxBufferedBytes: config.maxBufferedBytes,
       requestTimeoutMs: 30_000,
     });
