@@ -1,11 +1,6 @@
-import {
-  describeEachBroker,
-  describeWithEngine,
-  TestDatabase,
-  TrunklineTestCdcIngestor,
-  TrunklineTestSchemaRegistry,
-} from '@trunkline/testing';
+import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { Client } from 'pg';
+import { CdcTestStack } from './testing/cdc-stack';
 import { ChangeReader } from './testing/change-reader';
 
 const KILLS = 10;
@@ -20,39 +15,22 @@ const TICK_MS = 10;
  */
 describeWithEngine('postgres', 'change capture through crashes', (pg) => {
   describeEachBroker('the CDC ingestor killed 10 times under load', (broker) => {
-    const db = new TestDatabase(pg.POSTGRES_URL!);
-    let registry: TrunklineTestSchemaRegistry;
-    let ingestor: TrunklineTestCdcIngestor;
+    const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
+    const { db } = stack;
 
     beforeAll(async () => {
-      await db.create();
-      await db.sql.query(`
+      await stack.prepare(`
         CREATE TABLE ledger (id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2) NOT NULL);
         CREATE TABLE counters (id int PRIMARY KEY, version int NOT NULL);
         INSERT INTO counters SELECT g, 0 FROM generate_series(1, ${COUNTERS}) g;
       `);
-      registry = new TrunklineTestSchemaRegistry(broker.bootstrap, [
-        '--topic',
-        `_schemas_${db.name}`,
-        '--group-id',
-        db.name,
-      ]);
-      await registry.start();
-      ingestor = new TrunklineTestCdcIngestor({
-        sourceUrl: db.url,
-        bootstrap: broker.bootstrap,
-        schemaRegistryUrl: registry.url,
-        extraArgs: ['--heartbeat-interval', '1s'],
-      });
-      await ingestor.start();
-      // The kills below hit streaming; a kill during the first snapshot starts the snapshot over.
-      await ingestor.process.waitForLog((entry) => entry.msg === 'streaming', 60_000);
+      // Waits until it streams: the kills below hit streaming (a kill during the first
+      // snapshot starts the snapshot over).
+      await stack.startIngestor(['--heartbeat-interval', '1s']);
     }, 90_000);
 
     afterAll(async () => {
-      await ingestor?.stop();
-      await registry?.stop();
-      await db.drop();
+      await stack.stop();
     }, 60_000);
 
     it('loses no committed change and keeps each key in order', async () => {
@@ -82,8 +60,8 @@ describeWithEngine('postgres', 'change capture through crashes', (pg) => {
 
       for (let kill = 0; kill < KILLS; kill++) {
         await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 1500));
-        await ingestor.kill();
-        await ingestor.start();
+        await stack.ingestor.kill();
+        await stack.ingestor.start();
       }
       writing = false;
       await load;
@@ -93,8 +71,11 @@ describeWithEngine('postgres', 'change capture through crashes', (pg) => {
       );
       await writer.end();
 
-      const reader = new ChangeReader(broker.bootstrap, registry.url);
-      await reader.start([ingestor.topic('public', 'ledger'), ingestor.topic('public', 'counters')]);
+      const reader = new ChangeReader(broker.bootstrap, stack.registry.url);
+      await reader.start([
+        stack.ingestor.topic('public', 'ledger'),
+        stack.ingestor.topic('public', 'counters'),
+      ]);
       try {
         const expectedVersion = new Map(finalCounters.map((r) => [r.id, r.version]));
         await reader.waitFor((changes) => {

@@ -1,24 +1,17 @@
-import {
-  describeEachBroker,
-  describeWithEngine,
-  TestDatabase,
-  TrunklineTestCdcIngestor,
-  TrunklineTestSchemaRegistry,
-} from '@trunkline/testing';
+import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
+import { CdcTestStack } from '../testing/cdc-stack';
 import { ChangeReader, type ReadChange } from '../testing/change-reader';
 
 const ops = (changes: ReadChange[]) => changes.map((c) => (c.value === null ? 'tombstone' : c.value.op));
 
 describeWithEngine('postgres', 'change capture', (pg) => {
   describeEachBroker('Postgres changes become Debezium change events', (broker) => {
-    const db = new TestDatabase(pg.POSTGRES_URL!);
-    let registry: TrunklineTestSchemaRegistry;
-    let ingestor: TrunklineTestCdcIngestor;
+    const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
+    const { db } = stack;
     let reader: ChangeReader;
 
     beforeAll(async () => {
-      await db.create();
-      await db.sql.query(`
+      await stack.prepare(`
         CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, email text, balance numeric(12,2), notes text);
         CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int, total numeric(10,2) NOT NULL, placed_at timestamptz NOT NULL);
         CREATE TABLE events_full (id int PRIMARY KEY, payload text);
@@ -26,32 +19,18 @@ describeWithEngine('postgres', 'change capture', (pg) => {
         ALTER TABLE customers ALTER COLUMN notes SET STORAGE EXTERNAL;
         INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com', 10.50, repeat('n', 5000)), (2, 'Bob', NULL, 0, NULL);
       `);
-      registry = new TrunklineTestSchemaRegistry(broker.bootstrap, [
-        '--topic',
-        `_schemas_${db.name}`,
-        '--group-id',
-        db.name,
-      ]);
-      await registry.start();
-      ingestor = new TrunklineTestCdcIngestor({
-        sourceUrl: db.url,
-        bootstrap: broker.bootstrap,
-        schemaRegistryUrl: registry.url,
-      });
-      await ingestor.start();
-      reader = new ChangeReader(broker.bootstrap, registry.url);
+      await stack.startIngestor();
+      reader = new ChangeReader(broker.bootstrap, stack.registry.url);
       await reader.start([
-        ingestor.topic('public', 'customers'),
-        ingestor.topic('public', 'orders'),
-        ingestor.topic('public', 'events_full'),
+        stack.ingestor.topic('public', 'customers'),
+        stack.ingestor.topic('public', 'orders'),
+        stack.ingestor.topic('public', 'events_full'),
       ]);
     }, 90_000);
 
     afterAll(async () => {
       await reader?.stop();
-      await ingestor?.stop();
-      await registry?.stop();
-      await db.drop();
+      await stack.stop();
     }, 60_000);
 
     const topicChanges = (table: string) =>
@@ -131,7 +110,9 @@ describeWithEngine('postgres', 'change capture', (pg) => {
       await db.sql.query("INSERT INTO customers VALUES (3, 'Cy', NULL, 1, NULL, 'gold')");
       await reader.waitFor(() => topicChanges('customers').some((c) => c.value?.after?.tier === 'gold'));
       const versions = (await (
-        await fetch(`${registry.url}/subjects/${ingestor.topic('public', 'customers')}-value/versions`)
+        await fetch(
+          `${stack.registry.url}/subjects/${stack.ingestor.topic('public', 'customers')}-value/versions`,
+        )
       ).json()) as number[];
       expect(versions).toEqual([1, 2]);
     });

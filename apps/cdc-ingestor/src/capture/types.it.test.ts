@@ -1,25 +1,18 @@
 import { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { createGrpcClient } from '@trunkline/runtime';
-import {
-  describeEachBroker,
-  describeWithEngine,
-  TestDatabase,
-  TrunklineTestCdcIngestor,
-  TrunklineTestSchemaRegistry,
-} from '@trunkline/testing';
+import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { decimalText } from '../columns';
+import { CdcTestStack } from '../testing/cdc-stack';
 import { ChangeReader } from '../testing/change-reader';
 
 describeWithEngine('postgres', 'column types in change events', (pg) => {
   describeEachBroker('every listed type, and a schema change the registry refuses', (broker) => {
-    const db = new TestDatabase(pg.POSTGRES_URL!);
-    let registry: TrunklineTestSchemaRegistry;
-    let ingestor: TrunklineTestCdcIngestor;
+    const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
+    const { db } = stack;
     let reader: ChangeReader;
 
     beforeAll(async () => {
-      await db.create();
-      await db.sql.query(`
+      await stack.prepare(`
         CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
         CREATE TABLE everything (
           id int PRIMARY KEY, small smallint, big bigint, price numeric(12,4), ratio numeric,
@@ -30,29 +23,14 @@ describeWithEngine('postgres', 'column types in change events', (pg) => {
         CREATE TABLE steady (id int PRIMARY KEY, n int);
         CREATE TABLE altered (id int PRIMARY KEY, amount int);
       `);
-      registry = new TrunklineTestSchemaRegistry(broker.bootstrap, [
-        '--topic',
-        `_schemas_${db.name}`,
-        '--group-id',
-        db.name,
-      ]);
-      await registry.start();
-      ingestor = new TrunklineTestCdcIngestor({
-        sourceUrl: db.url,
-        bootstrap: broker.bootstrap,
-        schemaRegistryUrl: registry.url,
-      });
-      await ingestor.start();
-      await ingestor.process.waitForLog((e) => e.msg === 'streaming', 60_000);
-      reader = new ChangeReader(broker.bootstrap, registry.url);
-      await reader.start(['everything', 'steady', 'altered'].map((t) => ingestor.topic('public', t)));
+      await stack.startIngestor();
+      reader = new ChangeReader(broker.bootstrap, stack.registry.url);
+      await reader.start(['everything', 'steady', 'altered'].map((t) => stack.ingestor.topic('public', t)));
     }, 90_000);
 
     afterAll(async () => {
       await reader?.stop();
-      await ingestor?.stop();
-      await registry?.stop();
-      await db.drop();
+      await stack.stop();
     }, 60_000);
 
     it('carries every listed type exactly', async () => {
@@ -106,7 +84,7 @@ describeWithEngine('postgres', 'column types in change events', (pg) => {
       await db.sql.query("INSERT INTO altered VALUES (1, 'twelve')");
       await db.sql.query('INSERT INTO steady VALUES (1, 1)');
       await reader.waitFor((all) => all.some((c) => c.value?.source.table === 'steady'));
-      const client = createGrpcClient(CdcAdminService, ingestor.grpcAddress);
+      const client = createGrpcClient(CdcAdminService, stack.ingestor.grpcAddress);
       try {
         const status = await client.getStatus({});
         const altered = status.tables.find((t) => t.table === 'public.altered')!;

@@ -1,11 +1,6 @@
-import {
-  describeEachBroker,
-  describeWithEngine,
-  TestDatabase,
-  TrunklineTestCdcIngestor,
-  TrunklineTestSchemaRegistry,
-} from '@trunkline/testing';
+import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { Client } from 'pg';
+import { CdcTestStack } from '../testing/cdc-stack';
 import { ChangeReader, type ReadChange } from '../testing/change-reader';
 
 const ROWS = 100_000;
@@ -24,42 +19,25 @@ function replay(changes: readonly ReadChange[]): Map<number, string> {
 
 describeWithEngine('postgres', 'snapshot', (pg) => {
   describeEachBroker('a 100k-row snapshot while the table is written to', (broker) => {
-    const db = new TestDatabase(pg.POSTGRES_URL!);
-    let registry: TrunklineTestSchemaRegistry;
-    let ingestor: TrunklineTestCdcIngestor;
+    const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
+    const { db } = stack;
 
     beforeAll(async () => {
-      await db.create();
-      await db.sql.query(`
+      await stack.prepare(`
         CREATE TABLE items (id int PRIMARY KEY, value int NOT NULL, label text);
         INSERT INTO items SELECT g, g, 'item ' || g FROM generate_series(1, ${ROWS}) g;
         ANALYZE items;
       `);
-      registry = new TrunklineTestSchemaRegistry(broker.bootstrap, [
-        '--topic',
-        `_schemas_${db.name}`,
-        '--group-id',
-        db.name,
-      ]);
-      await registry.start();
     }, 90_000);
 
     afterAll(async () => {
-      await ingestor?.stop();
-      await registry?.stop();
-      await db.drop();
+      await stack.stop();
     }, 60_000);
 
     it('ends with the topic equal to the table, key by key', async () => {
-      ingestor = new TrunklineTestCdcIngestor({
-        sourceUrl: db.url,
-        bootstrap: broker.bootstrap,
-        schemaRegistryUrl: registry.url,
-        extraArgs: ['--snapshot-chunk-size', '5000'],
-      });
       const writer = new Client({ connectionString: db.url });
       await writer.connect();
-      await ingestor.start();
+      await stack.startIngestor(['--snapshot-chunk-size', '5000'], { waitForStreaming: false });
       // Writes while the snapshot runs: updates anywhere in the table, inserts past its end, deletes.
       let writes = 0;
       let next = ROWS + 1;
@@ -79,10 +57,10 @@ describeWithEngine('postgres', 'snapshot', (pg) => {
       );
       await writer.end();
       const table = new Map(rows.map((r) => [r.id, `${r.value}:${r.label}`]));
-      const snapshotLog = ingestor.process.logs().filter((e) => e.msg === 'snapshot progress');
+      const snapshotLog = stack.ingestor.process.logs().filter((e) => e.msg === 'snapshot progress');
 
-      const reader = new ChangeReader(broker.bootstrap, registry.url);
-      await reader.start([ingestor.topic('public', 'items')]);
+      const reader = new ChangeReader(broker.bootstrap, stack.registry.url);
+      await reader.start([stack.ingestor.topic('public', 'items')]);
       try {
         await reader.waitFor((changes) => {
           const topic = replay(changes);
