@@ -16,6 +16,7 @@ export { type ClientCallOptions, createGrpcClient, type GrpcClient } from './grp
 export { GrpcServer, type GrpcServerOptions } from './grpc/grpc-server';
 export { checkHealth, type ServingStatus } from './grpc/health-client';
 export type { CallContext, ServerStreamingImpl, ServiceImpl, UnaryImpl } from './grpc/service-impl';
+export { type InstanceFacts, serviceInfo } from './grpc/service-info';
 export { ObservabilityServer } from './http/observability-server';
 export {
   createLogger,

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildService, trunklineCommand } from './child-service';
-import { untrack } from './cleanup';
+import { trunklineCommand } from './child-service';
 import { describeUnavailable, engineEnv } from './engines';
+import { ServiceProcess } from './service-process';
 
 /** A Kafka-protocol broker an integration test runs against. */
 export interface TestBroker {
@@ -32,14 +32,14 @@ export function testBrokerNames(): string[] {
 }
 
 /** A Trunkline broker for one test file: a `trunkline serve broker` process on free ports and a fresh data dir. */
-export class TrunklineTestBroker {
-  private service: ChildService | undefined;
+export class TrunklineTestBroker extends ServiceProcess {
+  protected readonly description = 'the Trunkline broker';
   private dataDir: string | undefined;
 
   async start(extraArgs: readonly string[] = []): Promise<void> {
     this.dataDir ??= mkdtempSync(join(tmpdir(), 'trunkline-broker-'));
-    this.service = await ChildService.start({
-      command: trunklineCommand(
+    await this.launch(
+      trunklineCommand(
         'serve',
         'broker',
         '--data-dir',
@@ -52,37 +52,15 @@ export class TrunklineTestBroker {
         '0',
         ...extraArgs,
       ),
-    });
-  }
-
-  get process(): ChildService {
-    if (this.service === undefined) throw new Error('the Trunkline broker is not started');
-    return this.service;
+    );
   }
 
   get bootstrap(): string {
     return this.process.address('kafka');
   }
 
-  get grpcAddress(): string {
-    return this.process.address('grpc');
-  }
-
   get dataDirectory(): string {
     return this.dataDir!;
-  }
-
-  /** SIGTERM and wait (clean shutdown); data stays for a restart. */
-  async stop(): Promise<void> {
-    await this.service?.stop();
-  }
-
-  /** SIGKILL, as a crash would; data stays for a restart. */
-  async kill(): Promise<void> {
-    const service = this.process;
-    service.signal('SIGKILL');
-    await service.exited;
-    untrack(service);
   }
 
   /** Stops it and removes its data. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ChildService, trunklineCommand } from './child-service';
-import { untrack } from './cleanup';
+import { trunklineCommand } from './child-service';
+import { ServiceProcess } from './service-process';
 
 export interface CdcIngestorOptions {
   sourceUrl: string;
@@ -13,14 +13,15 @@ export interface CdcIngestorOptions {
 }
 
 /** A `trunkline serve cdc-ingestor` process for a test, on free ports. */
-export class TrunklineTestCdcIngestor {
-  private service: ChildService | undefined;
+export class TrunklineTestCdcIngestor extends ServiceProcess {
+  protected readonly description = 'the CDC ingestor';
   readonly topicPrefix: string;
   readonly slotName: string;
   readonly publicationName: string;
   readonly stateTopic: string;
 
   constructor(private readonly options: CdcIngestorOptions) {
+    super();
     const suffix = randomUUID().replace(/-/g, '').slice(0, 10);
     this.topicPrefix = options.topicPrefix ?? `cdc_${suffix}`;
     this.slotName = options.slotName ?? `slot_${suffix}`;
@@ -31,8 +32,8 @@ export class TrunklineTestCdcIngestor {
   /** Starts it and waits until it is ready (its snapshot, if any, runs after that). */
   async start(extraArgs: readonly string[] = []): Promise<void> {
     const { sourceUrl, bootstrap, schemaRegistryUrl } = this.options;
-    this.service = await ChildService.start({
-      command: trunklineCommand(
+    await this.launch(
+      trunklineCommand(
         'serve',
         'cdc-ingestor',
         '--source-url',
@@ -56,32 +57,11 @@ export class TrunklineTestCdcIngestor {
         ...(this.options.extraArgs ?? []),
         ...extraArgs,
       ),
-    });
-  }
-
-  get process(): ChildService {
-    if (this.service === undefined) throw new Error('the CDC ingestor is not started');
-    return this.service;
-  }
-
-  get grpcAddress(): string {
-    return this.process.address('grpc');
+    );
   }
 
   /** The change topic of a table. */
   topic(schema: string, table: string): string {
     return `${this.topicPrefix}.${schema}.${table}`;
-  }
-
-  async stop(): Promise<void> {
-    await this.service?.stop();
-  }
-
-  /** SIGKILL, as a crash would. */
-  async kill(): Promise<void> {
-    const service = this.process;
-    service.signal('SIGKILL');
-    await service.exited;
-    untrack(service);
   }
 }

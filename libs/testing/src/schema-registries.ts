@@ -1,21 +1,23 @@
-import { ChildService, trunklineCommand } from './child-service';
-import { untrack } from './cleanup';
+import { trunklineCommand } from './child-service';
+import { ServiceProcess } from './service-process';
 
 /**
  * A Trunkline schema registry for a test: a `trunkline serve schema-registry` process on
  * free ports, its state in the `_schemas` topic of the broker it is given.
  */
-export class TrunklineTestSchemaRegistry {
-  private service: ChildService | undefined;
+export class TrunklineTestSchemaRegistry extends ServiceProcess {
+  protected readonly description = 'the schema registry';
 
   constructor(
     private readonly bootstrap: string,
     private readonly extraArgs: readonly string[] = [],
-  ) {}
+  ) {
+    super();
+  }
 
   async start(): Promise<void> {
-    this.service = await ChildService.start({
-      command: trunklineCommand(
+    await this.launch(
+      trunklineCommand(
         'serve',
         'schema-registry',
         '--kafka-brokers',
@@ -28,33 +30,11 @@ export class TrunklineTestSchemaRegistry {
         '0',
         ...this.extraArgs,
       ),
-    });
-  }
-
-  get process(): ChildService {
-    if (this.service === undefined) throw new Error('the schema registry is not started');
-    return this.service;
+    );
   }
 
   /** Base URL of the REST API, e.g. http://127.0.0.1:40123 */
   get url(): string {
     return `http://${this.process.address('rest')}`;
-  }
-
-  get grpcAddress(): string {
-    return this.process.address('grpc');
-  }
-
-  /** SIGTERM and wait. */
-  async stop(): Promise<void> {
-    await this.service?.stop();
-  }
-
-  /** SIGKILL, as a crash would. */
-  async kill(): Promise<void> {
-    const service = this.process;
-    service.signal('SIGKILL');
-    await service.exited;
-    untrack(service);
   }
 }

@@ -1,7 +1,7 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { type BrokerAdminService, GroupState } from '@trunkline/contracts/broker/v1/broker_admin';
 import { readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
-import { Code, type Listener, type ServiceImpl, TrunklineError } from '@trunkline/runtime';
+import { Code, type Listener, type ServiceImpl, serviceInfo, TrunklineError } from '@trunkline/runtime';
 import type { BrokerState } from '../broker-state';
 import { KafkaError } from '../kafka-error';
 import { asAdmin } from './admin-errors';
@@ -69,13 +69,7 @@ export function brokerAdmin(context: AdminContext): ServiceImpl<typeof BrokerAdm
       const topics = state.topics.list();
       const logs = topics.flatMap((t) => state.topics.partitions(t.name));
       return {
-        info: {
-          service: 'broker',
-          version: context.version,
-          instanceId: context.instanceId,
-          startedAt: timestampFromMs(context.startedAt.getTime()),
-          listeners: context.listeners().map((l) => ({ protocol: l.protocol, address: l.address })),
-        },
+        info: serviceInfo('broker', context),
         nodeId: state.nodeId,
         clusterId: state.topics.catalog.clusterId,
         storage: {

@@ -1,7 +1,7 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import type { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { dropSlot, formatLsn, parseLsn } from '@trunkline/pg-replication';
-import { Code, type Listener, type ServiceImpl, TrunklineError } from '@trunkline/runtime';
+import { Code, type Listener, type ServiceImpl, serviceInfo, TrunklineError } from '@trunkline/runtime';
 import type { Client } from 'pg';
 import type { CdcIngestor } from '../ingestor';
 
@@ -31,13 +31,7 @@ export function cdcAdmin(context: CdcAdminContext): ServiceImpl<typeof CdcAdminS
       const confirmed = ingestor.confirmedLsn;
       const lastCommitMs = Number(ingestor.lastCommitTime);
       return {
-        info: {
-          service: 'cdc-ingestor',
-          version: context.version,
-          instanceId: context.instanceId,
-          startedAt: timestampFromMs(context.startedAt.getTime()),
-          listeners: context.listeners().map((l) => ({ protocol: l.protocol, address: l.address })),
-        },
+        info: serviceInfo('cdc-ingestor', context),
         slot: context.slot,
         publication: context.publication,
         confirmedLsn: formatLsn(confirmed),

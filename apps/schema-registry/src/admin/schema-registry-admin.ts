@@ -1,4 +1,3 @@
-import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
   CompatibilityLevel,
   Mode,
@@ -6,7 +5,7 @@ import {
   type SchemaRegistryAdminService,
   SchemaType,
 } from '@trunkline/contracts/schemaregistry/v1/schema_registry_admin';
-import { Code, type Listener, type ServiceImpl, TrunklineError } from '@trunkline/runtime';
+import { Code, type Listener, type ServiceImpl, serviceInfo, TrunklineError } from '@trunkline/runtime';
 import type { Leadership } from '../leader/leadership';
 import { RegistryError } from '../registry/registry-error';
 import type { VersionSpec } from '../registry/requests';
@@ -95,13 +94,7 @@ export function schemaRegistryAdmin(
     getRegistryInfo() {
       const leader = context.leadership.leader;
       return {
-        info: {
-          service: 'schema-registry',
-          version: context.version,
-          instanceId: context.instanceId,
-          startedAt: timestampFromMs(context.startedAt.getTime()),
-          listeners: context.listeners().map((l) => ({ protocol: l.protocol, address: l.address })),
-        },
+        info: serviceInfo('schema-registry', context),
         ...(leader === undefined ? {} : { leader: { instanceId: leader.instanceId, url: leader.url } }),
         isLeader: context.leadership.current?.local === true,
         subjects: registry.subjects().length,
