@@ -88,7 +88,7 @@ describe('the engine command', () => {
     const result = await engine('start', 'nosuch');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'engine: unknown engine "nosuch" (engines: kafka, postgres, s3, opensearch)\n',
+      'engine: unknown engine "nosuch" (engines: kafka, postgres, s3, opensearch, pgvector)\n',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { EngineManager } from './engine-manager';
 import { kafkaEngine } from './engines/kafka';
 import { opensearchEngine } from './engines/opensearch';
+import { pgvectorEngine } from './engines/pgvector';
 import { postgresEngine } from './engines/postgres';
 import { s3Engine } from './engines/s3';
 
@@ -14,6 +15,7 @@ export {
   kafkaClasspath,
   kafkaJvmOptions,
 } from './engines/kafka';
+export { PGVECTOR_VERSION } from './engines/pgvector';
 export { POSTGRES_TEST_DATABASE } from './engines/postgres';
 export { javaBinary } from './java';
 export { installKcat } from './kcat';
@@ -22,7 +24,7 @@ export { freePort, isListening } from './ports';
 export { installPythonClients, pythonClientsDir, pythonClientsPython } from './python-clients';
 
 /** Every reference engine, in the order `.ci/run` starts them. */
-export const engines = [kafkaEngine, postgresEngine, s3Engine, opensearchEngine] as const;
+export const engines = [kafkaEngine, postgresEngine, s3Engine, opensearchEngine, pgvectorEngine] as const;
 
 export function engineManager(): EngineManager {
   return new EngineManager(engines);

@@ -6,6 +6,7 @@ const ENGINE_VARIABLES: Record<string, readonly string[]> = {
   postgres: ['POSTGRES_URL'],
   s3: ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'],
   opensearch: ['OPENSEARCH_URL'],
+  pgvector: ['PGVECTOR_POSTGRES_URL'],
 };
 
 /**

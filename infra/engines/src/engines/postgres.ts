@@ -16,7 +16,8 @@ import type { Engine } from '../engine';
 
 export const POSTGRES_TEST_DATABASE = 'trunkline_test';
 
-async function query(port: number, database: string, sql: string): Promise<void> {
+/** Runs one statement as the superuser on a local engine. */
+export async function query(port: number, database: string, sql: string): Promise<void> {
   const client = new Client({
     host: '127.0.0.1',
     port,
