@@ -1,9 +1,9 @@
 import { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { defineService } from '@trunkline/runtime';
-import { Client } from 'pg';
 import { cdcAdmin } from './admin/cdc-admin';
 import { cdcSettings } from './cdc-settings';
 import { CdcIngestor } from './ingestor';
+import { ReconnectingClient } from './source-client';
 
 export const cdcIngestorService = defineService({
   name: 'cdc-ingestor',
@@ -13,7 +13,12 @@ export const cdcIngestorService = defineService({
   async start({ config, logger, grpc, instanceId, version, startedAt, listeners }) {
     const ingestor = new CdcIngestor(config, logger);
     await ingestor.start();
-    const sql = new Client({ connectionString: config.sourceUrl });
+    const sql = new ReconnectingClient({ connectionString: config.sourceUrl }, (error) =>
+      logger.warn(
+        { reason: error.message },
+        'the admin connection to the source closed; it reopens on next use',
+      ),
+    );
     await sql.connect();
     grpc.addService(
       CdcAdminService,

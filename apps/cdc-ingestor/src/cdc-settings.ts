@@ -1,4 +1,5 @@
 import { setting } from '@trunkline/runtime';
+import { keyColumnsSetting } from './capture/table-key';
 
 /** The CDC ingestor's own flags (each also TRUNKLINE_<FLAG>), beyond host, ports and logging. */
 export const cdcSettings = {
@@ -20,6 +21,10 @@ export const cdcSettings = {
     default: 'public.*',
   }),
   excludeTables: setting.text({ describe: 'tables not to capture, as patterns like --tables' }),
+  keyColumns: keyColumnsSetting({
+    describe:
+      "message key columns of tables, Debezium's message.key.columns: for a table without a primary key, or over its primary key",
+  }),
   topicPrefix: setting.text({ describe: 'change topics are <prefix>.<schema>.<table>', default: 'pg' }),
   slotName: setting.text({
     describe: 'logical replication slot (created if missing, reused after restarts)',
@@ -39,6 +44,16 @@ export const cdcSettings = {
     default: 10_000,
     min: 1,
     max: 1_000_000,
+  }),
+  incrementalSnapshotChunkSize: setting.integer({
+    describe: 'rows per chunk of an incremental snapshot (TriggerSnapshot, signals) unless the request says',
+    default: 1024,
+    min: 1,
+    max: 1_000_000,
+  }),
+  signalTable: setting.text({
+    describe:
+      'schema.table whose inserted rows (id, type, data) are signals such as execute-snapshot, as in Debezium',
   }),
   valueFormat: setting.choice(['avro', 'protobuf', 'json'] as const, {
     describe: 'encoding of keys and values (Confluent wire format, schemas in the registry)',

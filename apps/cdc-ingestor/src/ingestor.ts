@@ -16,15 +16,20 @@ import { Client, type ClientConfig } from 'pg';
 import type { CapturedTable } from './capture/captured-table';
 import { ChangeCapture, HEARTBEAT_PREFIX } from './capture/change-capture';
 import { TableCatalog } from './capture/table-catalog';
+import { type KeyColumns, resolveTableKey } from './capture/table-key';
 import { TableSelection } from './capture/table-selection';
+import { describeColumns } from './columns';
 import { EventProducer } from './delivery/event-producer';
 import { LsnTracker } from './delivery/lsn-tracker';
 import { avroFormat } from './encoding/avro-format';
 import type { EventFormat } from './encoding/event-encoder';
 import { jsonFormat } from './encoding/json-format';
 import { protobufFormat } from './encoding/protobuf-format';
+import { IncrementalSnapshots } from './snapshot/incremental-snapshot';
+import { parseSignal, SignalError, signalTableDdl, tablesNamed } from './snapshot/signals';
 import { runSnapshot } from './snapshot/snapshot-runner';
-import { IngestorStateStore } from './state/ingestor-state';
+import { ReconnectingClient } from './source-client';
+import { type IngestorState, IngestorStateStore } from './state/ingestor-state';
 
 export interface IngestorConfig {
   sourceUrl: string;
@@ -32,11 +37,16 @@ export interface IngestorConfig {
   schemaRegistryUrl: string;
   tables: string;
   excludeTables?: string | undefined;
+  /** --key-columns: message key columns by `schema.table`, for tables without a primary key or over it. */
+  keyColumns?: KeyColumns | undefined;
   topicPrefix: string;
   slotName: string;
   publicationName: string;
   snapshotMode: 'initial' | 'never' | 'initial-only' | 'when-needed';
   snapshotChunkSize: number;
+  incrementalSnapshotChunkSize: number;
+  /** `schema.table` whose inserted rows are signals (Debezium's signal table). */
+  signalTable?: string | undefined;
   valueFormat: 'avro' | 'protobuf' | 'json';
   heartbeatInterval: number;
   maxBufferedBytes: number;
@@ -44,6 +54,9 @@ export interface IngestorConfig {
 }
 
 export type Phase = 'starting' | 'snapshotting' | 'streaming' | 'paused' | 'reconnecting' | 'stopped';
+
+/** How many acted-on signal ids are remembered, to ignore signals read again after a restart. */
+const SIGNALS_REMEMBERED = 100;
 
 /** Session settings every connection uses, so values arrive in the text forms the parsers read. */
 const SESSION_OPTIONS = '-c DateStyle=ISO -c IntervalStyle=postgres -c TimeZone=UTC -c extra_float_digits=3';
@@ -61,6 +74,11 @@ export class CdcIngestor {
   private readonly registry: SchemaRegistryClient;
   private readonly sql: Client;
   private catalog!: TableCatalog;
+  private selection!: TableSelection;
+  private readonly states: IngestorStateStore;
+  private state: IngestorState | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  readonly snapshots: IncrementalSnapshots;
   private tracker = new LsnTracker(0n);
   private capture: ChangeCapture | undefined;
   private replication: ReplicationConnection | undefined;
@@ -88,7 +106,18 @@ export class CdcIngestor {
       requestTimeoutMs: 30_000,
     });
     this.registry = new SchemaRegistryClient({ url: config.schemaRegistryUrl });
-    this.sql = new Client(this.connectionConfig());
+    // Catalog queries and heartbeats: a connection the server closes is opened again on next use.
+    this.sql = new ReconnectingClient(this.connectionConfig(), (error) =>
+      logger.warn({ reason: error.message }, 'the source connection closed; it reopens on next use'),
+    );
+    this.states = new IngestorStateStore(this.kafka, config.stateTopic);
+    this.snapshots = new IncrementalSnapshots(
+      {
+        table: (name) => this.catalog?.byName(name),
+        save: (requests) => this.saveState({ incrementalSnapshots: requests.map((r) => ({ ...r })) }),
+      },
+      { connection: this.connectionConfig(), chunkSize: config.incrementalSnapshotChunkSize, logger },
+    );
   }
 
   get tables(): CapturedTable[] {
@@ -115,12 +144,28 @@ export class CdcIngestor {
         `--value-format ${this.config.valueFormat} is not supported yet`,
       );
     await this.connectSource();
-    this.catalog = new TableCatalog(this.sql, this.registry, format, this.config.topicPrefix, this.logger);
+    if (this.config.signalTable !== undefined) await this.checkSignalTable(this.config.signalTable);
+    this.state = await this.states.load(this.config.slotName);
+    this.selection = new TableSelection(
+      this.config.tables,
+      this.config.excludeTables ?? '',
+      this.state?.addedTables,
+      this.state?.removedTables,
+    );
+    this.catalog = new TableCatalog(
+      this.sql,
+      this.registry,
+      format,
+      this.config.topicPrefix,
+      this.logger,
+      (schema, table) => this.selects(schema, table),
+    );
     const relationIds = await this.selectTables();
     await this.producer.connect();
     for (const id of relationIds) await this.catalog.ensure(id);
-    await this.createTopics();
+    await this.createTopics(this.catalog.all());
     await this.preparePublication();
+    this.snapshots.restore(this.state?.incrementalSnapshots ?? []);
     this.running = this.runSlot().catch((error: Error) => {
       this.logger.error({ err: error }, 'the ingestor stopped on an error');
       this.phase = 'stopped';
@@ -130,6 +175,7 @@ export class CdcIngestor {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
+    await this.snapshots.stop();
     this.capture?.stop();
     this.stream?.resume();
     await this.producer.flush().catch(() => undefined);
@@ -139,8 +185,57 @@ export class CdcIngestor {
     }
     await this.running?.catch(() => undefined);
     await this.producer.stop();
+    await this.saving;
+    await this.states.close();
     await this.sql.end().catch(() => undefined);
     this.phase = 'stopped';
+  }
+
+  /** Starts an incremental snapshot of captured tables while streaming goes on; returns its id. */
+  async triggerSnapshot(tables: readonly string[], chunkSize = 0): Promise<string> {
+    return this.snapshots.trigger(tables, chunkSize);
+  }
+
+  /** Captures more tables from now on (and snapshots them incrementally); returns the captured tables. */
+  async addTables(names: readonly string[]): Promise<string[]> {
+    const found = await this.relationsNamed(names);
+    const added = names.filter((name) => this.catalog.byName(name) === undefined);
+    this.selection.add(names);
+    const tables = [];
+    for (const name of names) {
+      const table = await this.catalog.ensure(found.get(name)!);
+      // Refused (no usable key, a schema the registry rejects): not published, and the caller is told why.
+      if (table?.state === 'stopped' && added.includes(name)) {
+        this.catalog.remove(table.relationId);
+        this.selection.remove([name]);
+        throw new TrunklineError(
+          Code.FailedPrecondition,
+          `table ${name} cannot be captured: ${table.lastError}`,
+        );
+      }
+      if (table !== undefined) tables.push(table);
+    }
+    await this.createTopics(tables);
+    await this.preparePublication();
+    await this.saveState(this.selection.changes());
+    this.logger.info({ tables: added }, 'tables added');
+    const snapshot = added.filter((name) => this.catalog.byName(name)?.state === 'capturing');
+    if (snapshot.length > 0) await this.snapshots.trigger(snapshot);
+    return this.catalog.all().map((t) => t.name);
+  }
+
+  /** Stops capturing tables (their topics stay); returns the captured tables. */
+  async removeTables(names: readonly string[]): Promise<string[]> {
+    for (const name of names)
+      if (this.catalog.byName(name) === undefined)
+        throw new TrunklineError(Code.NotFound, `table ${name} is not captured by this ingestor`);
+    await this.snapshots.cancel(names);
+    this.selection.remove(names);
+    for (const name of names) this.catalog.remove(this.catalog.byName(name)!.relationId);
+    await this.preparePublication();
+    await this.saveState(this.selection.changes());
+    this.logger.info({ tables: names }, 'tables removed');
+    return this.catalog.all().map((t) => t.name);
   }
 
   pause(): void {
@@ -183,41 +278,61 @@ export class CdcIngestor {
     this.database = rows[0].db;
   }
 
+  /**
+   * The tables to capture, each with a usable message key (see resolveTableKey). A table without
+   * one is refused, with the reason and the fix in an error line, and stays out of the
+   * publication (where, lacking a replica identity, Postgres would refuse its UPDATEs and DELETEs).
+   */
   private async selectTables(): Promise<number[]> {
-    const selection = new TableSelection(this.config.tables, this.config.excludeTables ?? '');
-    const { rows } = await this.sql.query<{ oid: number; schema: string; table: string; has_key: boolean }>(
+    const keyColumns = this.config.keyColumns ?? new Map<string, readonly string[]>();
+    this.catalog.useKeyColumns(keyColumns);
+    const { rows } = await this.sql.query<{ oid: number; schema: string; table: string; unique: string[][] }>(
       `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table,
-              EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_key
+              coalesce((SELECT json_agg((SELECT json_agg(a.attname) FROM pg_attribute a
+                                          WHERE a.attrelid = c.oid AND a.attnum = ANY (i.indkey)))
+                          FROM pg_index i
+                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indpred IS NULL
+                           AND i.indexprs IS NULL), '[]') AS unique
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
           AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
         ORDER BY 2, 3`,
     );
+    const candidates = rows.filter((row) => this.selects(row.schema, row.table));
+    const descriptions = await describeColumns(
+      this.sql,
+      candidates.map((row) => row.oid),
+    );
     const chosen: number[] = [];
-    for (const row of rows) {
-      if (!selection.matches(row.schema, row.table)) continue;
-      if (!row.has_key) {
-        this.logger.warn(
-          { table: `${row.schema}.${row.table}` },
-          'table has no primary key: not captured (add a primary key, or exclude it with --exclude-tables)',
-        );
+    for (const [i, row] of candidates.entries()) {
+      const name = `${row.schema}.${row.table}`;
+      const key = resolveTableKey(descriptions[i]!, keyColumns.get(name), { uniqueIndexes: row.unique });
+      if ('refused' in key) {
+        this.logger.error({ table: name }, key.refused);
         continue;
       }
+      for (const warning of key.warnings) this.logger.warn({ table: name }, warning);
       chosen.push(row.oid);
     }
+    for (const name of keyColumns.keys())
+      if (!candidates.some((row) => `${row.schema}.${row.table}` === name))
+        this.logger.warn(
+          { table: name },
+          `--key-columns names ${name}, which is not a table --tables selects`,
+        );
     this.logger.info(
-      { tables: rows.filter((r) => chosen.includes(r.oid)).map((r) => `${r.schema}.${r.table}`) },
+      { tables: candidates.filter((r) => chosen.includes(r.oid)).map((r) => `${r.schema}.${r.table}`) },
       'tables selected',
     );
     return chosen;
   }
 
-  private async createTopics(): Promise<void> {
+  private async createTopics(tables: readonly CapturedTable[]): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await admin.createTopics({
-        topics: this.catalog.all().map((t) => ({ topic: t.topic, numPartitions: 1 })),
+        topics: tables.map((t) => ({ topic: t.topic, numPartitions: 1 })),
       });
     } finally {
       await admin.disconnect();
@@ -228,6 +343,10 @@ export class CdcIngestor {
     const tables = this.catalog
       .all()
       .map((t) => ({ schema: t.codec.table.schema, name: t.codec.table.table }));
+    if (this.config.signalTable !== undefined) {
+      const [schema, name] = splitName(this.config.signalTable);
+      tables.push({ schema, name });
+    }
     if (await publicationExists(this.sql, this.config.publicationName))
       await setPublicationTables(this.sql, this.config.publicationName, tables);
     else await createPublication(this.sql, this.config.publicationName, tables);
@@ -235,10 +354,9 @@ export class CdcIngestor {
 
   /** Decides between snapshot and streaming from what the slot and the state topic say. */
   private async runSlot(): Promise<void> {
-    const states = new IngestorStateStore(this.kafka, this.config.stateTopic);
     const { slotName, snapshotMode } = this.config;
     let slot = await getSlot(this.sql, slotName);
-    const state = await states.load(slotName);
+    const state = this.state;
     if (slot && snapshotMode !== 'never' && !state?.snapshotCompleted) {
       this.logger.warn({ slot: slotName }, 'the slot exists but its snapshot never finished: starting over');
       await dropSlot(this.sql, slotName);
@@ -275,20 +393,10 @@ export class CdcIngestor {
           await reader.end().catch(() => undefined);
         }
         const snapshotted = this.catalog.all().map((t) => t.name);
-        await states.save({
-          slot: slotName,
-          slotLsn: formatLsn(startLsn),
-          snapshotted,
-          snapshotCompleted: true,
-        });
+        await this.saveState({ slotLsn: formatLsn(startLsn), snapshotted, snapshotCompleted: true });
         this.logger.info({ tables: snapshotted.length }, 'snapshot done');
       } else {
-        await states.save({
-          slot: slotName,
-          slotLsn: formatLsn(startLsn),
-          snapshotted: [],
-          snapshotCompleted: true,
-        });
+        await this.saveState({ slotLsn: formatLsn(startLsn), snapshotted: [], snapshotCompleted: true });
       }
     }
     if (snapshotMode === 'initial-only') {
@@ -319,7 +427,11 @@ export class CdcIngestor {
           topicPrefix: this.config.topicPrefix,
           database: this.database,
           logger: this.logger,
+          snapshots: this.snapshots,
+          signalTable: this.config.signalTable,
+          onSignal: (values) => this.signal(Object.values(values)),
         });
+        this.snapshots.streamStarted();
         this.logger.info(
           { slot: this.config.slotName, from: formatLsn(this.tracker.confirmed) },
           'streaming',
@@ -329,6 +441,7 @@ export class CdcIngestor {
         throw new Error('the replication stream ended');
       } catch (error) {
         if (this.stopping) return;
+        this.snapshots.streamStopped();
         for (const timer of this.timers) clearInterval(timer);
         this.timers = [];
         this.phase = 'reconnecting';
@@ -348,6 +461,88 @@ export class CdcIngestor {
     }
   }
 
+  /** Whether a table is captured: selected, and not the signal table. */
+  private selects(schema: string, table: string): boolean {
+    return `${schema}.${table}` !== this.config.signalTable && this.selection.matches(schema, table);
+  }
+
+  /** Merges into the state kept in the state topic; writes go out in call order. */
+  private saveState(changes: Partial<IngestorState>): Promise<void> {
+    this.state = {
+      slot: this.config.slotName,
+      slotLsn: '',
+      snapshotted: [],
+      snapshotCompleted: false,
+      ...this.state,
+      ...changes,
+    };
+    const state = this.state;
+    this.saving = this.saving.catch(() => undefined).then(() => this.states.save(state));
+    return this.saving;
+  }
+
+  /** A row inserted into the signal table: (id, type, data) by column position, as Debezium reads them. */
+  private signal([id = null, type = null, data = null]: (string | null)[]): void {
+    const done = this.state?.signalsDone ?? [];
+    if (id !== null && done.includes(id)) return;
+    const act = async () => {
+      const signal = parseSignal(id, type, data);
+      const captured = this.catalog.all().map((t) => t.name);
+      if (signal.kind === 'execute-snapshot') {
+        const tables = tablesNamed(signal.tables, captured);
+        if (tables.length === 0)
+          throw new SignalError(`signal ${signal.id}: no captured table matches ${signal.tables.join(', ')}`);
+        await this.snapshots.trigger(tables, 0, signal.id);
+      } else if (signal.kind === 'stop-snapshot') {
+        await this.snapshots.cancel(signal.tables.length === 0 ? [] : tablesNamed(signal.tables, captured));
+      } else if (signal.kind === 'pause-snapshot' || signal.kind === 'resume-snapshot') {
+        this.snapshots.setPaused(signal.kind === 'pause-snapshot');
+      } else {
+        this.logger.info({ signal: signal.id, message: signal.message }, 'signal log');
+      }
+      await this.saveState({ signalsDone: [...done, signal.id].slice(-SIGNALS_REMEMBERED) });
+    };
+    act().catch((error: Error) => {
+      this.logger.error({ signal: id, type, reason: error.message }, 'signal not acted on');
+    });
+  }
+
+  private async checkSignalTable(name: string): Promise<void> {
+    if (!/^[^.]+\.[^.]+$/.test(name))
+      throw new TrunklineError(
+        Code.InvalidArgument,
+        `--signal-table must name a schema.table, got "${name}"`,
+      );
+    const [schema, table] = splitName(name);
+    const { rows } = await this.sql.query<{ columns: number }>(
+      `SELECT count(*)::int AS columns FROM pg_attribute a
+         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`,
+      [schema, table],
+    );
+    if ((rows[0]?.columns ?? 0) < 3)
+      throw new TrunklineError(
+        Code.FailedPrecondition,
+        `--signal-table ${name} does not exist (or has fewer than 3 columns); create it: ${signalTableDdl(name)}`,
+      );
+  }
+
+  /** The relation ids of `schema.table` names, which must all exist. */
+  private async relationsNamed(names: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const name of names) {
+      const [schema, table] = splitName(name);
+      const { rows } = await this.sql.query<{ oid: number }>(
+        `SELECT c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+        [schema, table],
+      );
+      if (rows[0] === undefined) throw new TrunklineError(Code.NotFound, `table ${name} does not exist`);
+      found.set(name, rows[0].oid);
+    }
+    return found;
+  }
+
   private startTimers(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [setInterval(() => this.stream?.acknowledge(this.tracker.confirmed), 500)];
@@ -361,6 +556,14 @@ export class CdcIngestor {
       );
     }
   }
+}
+
+/** `schema.table` into its parts (the schema is the part before the first dot). */
+function splitName(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  if (dot <= 0 || dot === name.length - 1)
+    throw new TrunklineError(Code.InvalidArgument, `"${name}" is not a schema.table name`);
+  return [name.slice(0, dot), name.slice(dot + 1)];
 }
 
 function redact(url: string): string {

@@ -23,8 +23,6 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
 
   beforeAll(async () => {
     await db.create();
-    // Keys of one width: the ingestor's chunked snapshot orders by the keys' text form, which
-    // skips rows when that differs from the key order (see cdc-admin.it.test.ts).
     await db.sql.query('CREATE TABLE public.orders (id int PRIMARY KEY, item text NOT NULL)');
     await db.sql.query(
       `INSERT INTO public.orders SELECT g, 'item ' || g FROM generate_series(101, ${100 + ORDERS}) g`,
@@ -172,14 +170,67 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
     });
   }, 60_000);
 
-  it("snapshot prints the ingestor's answer when it cannot take one", async () => {
-    const { code, stdout, stderr } = await trunkline('snapshot', 'public.orders', 'public.big');
-    expect(code).toBe(1);
-    expect(stdout).toBe('');
-    expect(stderr).toBe(
-      `trunkline sources snapshot: the CDC ingestor at ${address()} cannot take incremental snapshots: an incremental snapshot is not available in this version of the ingestor (Unimplemented)\n`,
+  // public.orders holds one more row by now: the order inserted above.
+  it('snapshot follows an incremental snapshot with progress bars until it is done', async () => {
+    const { code, stdout, stderr } = await trunkline(
+      'snapshot',
+      'public.orders',
+      'public.big',
+      '--chunk-size',
+      '500',
     );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const id = /^snapshot (\S+) started: public\.orders, public\.big$/m.exec(stdout)?.[1];
+    expect(id).toBeDefined();
+    expect(stdout).toMatch(/^snapshot progress$/m);
+    expect(stdout).toMatch(/^ {2}public\.big +\[[#.]{30}\] +\d+% +[\d,]+\/[\d,?]+ rows$/m);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      `snapshot ${id} done: public.big ${BIG.toLocaleString('en-US')} rows, public.orders ${ORDERS + 1} rows`,
+    );
+  }, 120_000);
+
+  it('snapshot --json prints one progress object per second, the last one done; --detach returns at once', async () => {
+    const followed = await trunkline('snapshot', 'public.orders', '--json');
+    expect(followed.code).toBe(0);
+    const lines = followed.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toEqual({
+      snapshotId: expect.any(String),
+      done: true,
+      tables: [
+        {
+          table: 'public.orders',
+          state: 'capturing',
+          rows: ORDERS + 1,
+          estimatedRows: expect.any(Number),
+          done: true,
+        },
+      ],
+    });
+
+    const detached = await trunkline('snapshot', 'public.orders', '--detach', '--json');
+    expect(detached.code).toBe(0);
+    expect(JSON.parse(detached.stdout)).toEqual({ snapshotId: expect.any(String) });
+  }, 60_000);
+
+  it('snapshot of a table the ingestor does not capture fails with its answer', async () => {
+    const { code, stdout, stderr } = await trunkline('snapshot', 'public.nope');
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toContain('table public.nope is not captured by this ingestor');
   });
+
+  it('remove-tables and add-tables change what is captured', async () => {
+    const removed = await trunkline('remove-tables', 'public.orders', '--json');
+    expect(removed).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(removed.stdout)).toEqual({ tables: ['public.big'] });
+    const added = await trunkline('add-tables', 'public.orders');
+    expect(added).toMatchObject({
+      code: 0,
+      stdout: 'captured now: public.big, public.orders (added tables are snapshotted incrementally)\n',
+    });
+  }, 60_000);
 
   it('rejects bad usage with one line and exit code 2', async () => {
     for (const [args, message] of [
@@ -187,7 +238,12 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
       [['snapshot', 'orders'], 'sources snapshot takes schema.table names, got "orders"'],
       [['status', 'extra'], 'sources status takes no arguments'],
       [['drop-slot'], 'sources drop-slot takes the name of the slot to drop'],
-      [['nonsense'], 'unknown verb "nonsense" (status, pause, resume, snapshot, drop-slot)'],
+      [['add-tables'], 'sources add-tables takes one or more schema.table names'],
+      [['remove-tables', 'big'], 'sources remove-tables takes schema.table names, got "big"'],
+      [
+        ['nonsense'],
+        'unknown verb "nonsense" (status, pause, resume, snapshot, add-tables, remove-tables, drop-slot)',
+      ],
     ] as const) {
       const { code, stderr } = await trunkline(...args);
       expect({ args, code, stderr }).toEqual({ args, code: 2, stderr: `trunkline sources: ${message}\n` });
@@ -200,7 +256,9 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
     expect(wrong.stderr).toBe(
       `trunkline sources: DropSlot names "not_the_slot"; this ingestor's slot is "${ingestor!.slotName}" (name it to confirm) (InvalidArgument)\n`,
     );
-    expect(await trunkline('drop-slot', ingestor!.slotName)).toMatchObject({
+    const dropped = await trunkline('drop-slot', ingestor!.slotName);
+    expect(dropped.stderr).toBe('');
+    expect(dropped).toMatchObject({
       code: 0,
       stdout: `dropped: replication slot ${ingestor!.slotName}; the ingestor stopped streaming and snapshots again on its next start\n`,
     });

@@ -70,15 +70,23 @@ export async function confirmedFlushLsn(client: Queryable, name: string): Promis
 
 /**
  * Drops the slot (pg_drop_replication_slot). Fails with SQLSTATE 55006 while a connection streams
- * from it, and with 42704 when it does not exist unless `ifExists`. Returns whether one was dropped.
+ * from it (after waiting up to `waitInactiveMs` for a closing one to let go), and with 42704 when
+ * it does not exist unless `ifExists`. Returns whether one was dropped.
  */
 export async function dropSlot(
   client: Queryable,
   name: string,
-  options: { ifExists?: boolean } = {},
+  options: { ifExists?: boolean; waitInactiveMs?: number } = {},
 ): Promise<boolean> {
   checkSlotName(name);
-  if (options.ifExists === true && !(await slotExists(client, name))) return false;
+  const deadline = Date.now() + (options.waitInactiveMs ?? 0);
+  let slot = await getSlot(client, name);
+  // A walsender whose client just disconnected releases the slot a moment later.
+  while (slot?.active === true && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    slot = await getSlot(client, name);
+  }
+  if (options.ifExists === true && slot === undefined) return false;
   await run(client, 'select pg_drop_replication_slot($1)', [name]);
   return true;
 }

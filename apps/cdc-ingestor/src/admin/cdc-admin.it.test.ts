@@ -170,15 +170,21 @@ describeWithEngine('postgres', 'the CDC admin API against Postgres', (env) => {
     expect(table(resumed, 'public.orders').eventsSent).toBe(table(paused, 'public.orders').eventsSent + 5n);
   }, 60_000);
 
-  it('does not implement incremental snapshots or table changes yet', async () => {
-    await expect(admin.triggerSnapshot({ tables: ['public.orders'] })).rejects.toMatchObject({
-      code: Code.Unimplemented,
+  it('refuses snapshots and table changes that name no captured table', async () => {
+    await expect(admin.triggerSnapshot({ tables: ['public.nope'] })).rejects.toMatchObject({
+      code: Code.NotFound,
+      message: expect.stringContaining('public.nope'),
+    });
+    await expect(admin.triggerSnapshot({ tables: [] })).rejects.toMatchObject({ code: Code.InvalidArgument });
+    await expect(admin.triggerSnapshot({ tables: ['orders'] })).rejects.toMatchObject({
+      code: Code.InvalidArgument,
     });
     await expect(admin.addTables({ tables: ['public.other'] })).rejects.toMatchObject({
-      code: Code.Unimplemented,
+      code: Code.NotFound,
+      message: 'table public.other does not exist',
     });
-    await expect(admin.removeTables({ tables: ['public.orders'] })).rejects.toMatchObject({
-      code: Code.Unimplemented,
+    await expect(admin.removeTables({ tables: ['public.other'] })).rejects.toMatchObject({
+      code: Code.NotFound,
     });
   });
 

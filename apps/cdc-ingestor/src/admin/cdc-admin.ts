@@ -17,17 +17,19 @@ export interface CdcAdminContext {
   listeners(): readonly Listener[];
 }
 
-const notYet = (what: string) => {
-  throw new TrunklineError(Code.Unimplemented, `${what} is not available in this version of the ingestor`);
-};
-
 export function cdcAdmin(context: CdcAdminContext): ServiceImpl<typeof CdcAdminService> {
   const { ingestor } = context;
   const rate = eventRate(() => ingestor.eventsAcknowledged);
+  // While the source is unreachable the status still answers (phase "reconnecting"), with the
+  // server's last known position.
+  let knownServerLsn = 0n;
   return {
     async getStatus() {
-      const { rows } = await context.sql.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-      const serverLsn = parseLsn(rows[0]!.lsn);
+      const serverLsn = await context.sql
+        .query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')
+        .then(({ rows }) => parseLsn(rows[0]!.lsn))
+        .catch(() => knownServerLsn);
+      knownServerLsn = serverLsn;
       const confirmed = ingestor.confirmedLsn;
       const lastCommitMs = Number(ingestor.lastCommitTime);
       return {
@@ -53,6 +55,12 @@ export function cdcAdmin(context: CdcAdminContext): ServiceImpl<typeof CdcAdminS
           eventsSent: BigInt(t.eventsSent),
         })),
         ...(lastCommitMs > 0 ? { lastCommitTime: timestampFromMs(lastCommitMs) } : {}),
+        incrementalSnapshots: ingestor.snapshots.pending.map((r) => ({
+          id: r.id,
+          tables: [...r.tables],
+          chunkSize: r.chunkSize,
+        })),
+        incrementalSnapshotsPaused: ingestor.snapshots.isPaused,
       };
     },
     pause() {
@@ -70,13 +78,33 @@ export function cdcAdmin(context: CdcAdminContext): ServiceImpl<typeof CdcAdminS
           `DropSlot names "${request.slot}"; this ingestor's slot is "${context.slot}" (name it to confirm)`,
         );
       await ingestor.stop();
-      await dropSlot(context.sql, context.slot, { ifExists: true });
+      await dropSlot(context.sql, context.slot, { ifExists: true, waitInactiveMs: 10_000 });
       return {};
     },
-    triggerSnapshot: () => notYet('an incremental snapshot'),
-    addTables: () => notYet('adding tables at runtime'),
-    removeTables: () => notYet('removing tables at runtime'),
+    async triggerSnapshot(request) {
+      if (request.chunkSize < 0)
+        throw new TrunklineError(
+          Code.InvalidArgument,
+          `chunk_size must be positive, got ${request.chunkSize}`,
+        );
+      return { snapshotId: await ingestor.triggerSnapshot(tableNames(request.tables), request.chunkSize) };
+    },
+    async addTables(request) {
+      return { tables: await ingestor.addTables(tableNames(request.tables)) };
+    },
+    async removeTables(request) {
+      return { tables: await ingestor.removeTables(tableNames(request.tables)) };
+    },
   };
+}
+
+/** `schema.table` names, at least one. */
+function tableNames(tables: readonly string[]): string[] {
+  if (tables.length === 0) throw new TrunklineError(Code.InvalidArgument, 'name at least one schema.table');
+  for (const name of tables)
+    if (!/^[^.]+\.[^.]+$/.test(name))
+      throw new TrunklineError(Code.InvalidArgument, `"${name}" is not a schema.table name`);
+  return [...tables];
 }
 
 /** Events per second over the last 10 s, sampled each time it is asked. */

@@ -9,6 +9,8 @@ import type { Logger } from '@trunkline/runtime';
 import type { EventProducer } from '../delivery/event-producer';
 import type { LsnTracker, Transaction } from '../delivery/lsn-tracker';
 import type { ChangeEnvelope, Operation, Row, SourceInfo } from '../events/change-event';
+import type { ClosedWindow, IncrementalSnapshots } from '../snapshot/incremental-snapshot';
+import { WINDOW_PREFIX } from '../snapshot/snapshot-window';
 import type { CapturedTable } from './captured-table';
 import { completeRow, keyOf, resolveUnchanged, sameKey, tupleRow } from './row-values';
 import type { TableCatalog } from './table-catalog';
@@ -20,6 +22,11 @@ export interface ChangeCaptureOptions {
   topicPrefix: string;
   database: string;
   logger: Logger;
+  /** Incremental snapshots, whose chunks the stream reconciles between their watermarks. */
+  snapshots?: IncrementalSnapshots | undefined;
+  /** `schema.table` of the signal table: its inserts are signals, not change events. */
+  signalTable?: string | undefined;
+  onSignal?(values: Record<string, string | null>): void;
 }
 
 interface OpenTransaction {
@@ -37,6 +44,7 @@ interface OpenTransaction {
  */
 export class ChangeCapture {
   private readonly relationColumns = new Map<number, string[]>();
+  private signalRelationId: number | undefined;
   private open: OpenTransaction | undefined;
   private lastCommitTimeMs = 0n;
   private stopped = false;
@@ -76,11 +84,20 @@ export class ChangeCapture {
             message.relationId,
             message.columns.map((c) => c.name),
           );
-          await this.catalog.ensure(message.relationId, message);
+          if (`${message.namespace}.${message.name}` === this.options.signalTable)
+            this.signalRelationId = message.relationId;
+          else await this.catalog.ensure(message.relationId, message);
           break;
         case 'insert':
+          if (message.relationId === this.signalRelationId) {
+            this.signal(message);
+            break;
+          }
+          await this.change(message);
+          break;
         case 'update':
         case 'delete':
+          if (message.relationId === this.signalRelationId) break;
           await this.change(message);
           break;
         case 'truncate':
@@ -92,10 +109,15 @@ export class ChangeCapture {
           this.open = undefined;
           break;
         case 'message':
+          if (message.transactional) break;
           // A heartbeat outside any transaction: once everything before it is acknowledged the
           // slot may move to it, even when no captured table changed.
-          if (!message.transactional && message.prefix === HEARTBEAT_PREFIX)
+          if (message.prefix === HEARTBEAT_PREFIX)
             this.tracker.begin().seal(walEnd > message.lsn ? walEnd : message.lsn);
+          if (message.prefix === WINDOW_PREFIX) {
+            const closed = this.options.snapshots?.watermark(message.content);
+            if (closed !== undefined) await this.sendChunk(closed, message.lsn);
+          }
           break;
         default:
           break;
@@ -152,6 +174,7 @@ export class ChangeCapture {
     for (const relationId of message.relationIds) {
       const table = this.catalog.get(relationId) ?? (await this.catalog.ensure(relationId));
       if (table === undefined || table.state === 'stopped') continue;
+      this.options.snapshots?.noteChange(relationId, null);
       await this.emit(table, 't', null, null, true);
     }
   }
@@ -173,7 +196,58 @@ export class ChangeCapture {
       ts_ms: BigInt(Date.now()),
     };
     const key = keyless ? null : keyOf(table.codec, (after ?? before)!);
+    if (key !== null) this.options.snapshots?.noteChange(table.relationId, key);
     await this.send(table, table.encoder.encodeKey(key), table.encoder.encodeValue(envelope));
+  }
+
+  /**
+   * An incremental snapshot chunk, at its closing watermark: `r` events after every change
+   * streamed before the watermark and before any after it. The slot may move past the
+   * watermark once they are all acknowledged.
+   */
+  private async sendChunk(closed: ClosedWindow, lsn: bigint): Promise<void> {
+    const { table, rows } = closed;
+    const tracked = this.tracker.begin();
+    let unacknowledged = rows.length;
+    if (unacknowledged === 0) closed.acknowledged();
+    for (const after of rows) {
+      const acknowledged = tracked.add();
+      const envelope: ChangeEnvelope = {
+        before: null,
+        after,
+        source: {
+          ...this.source(table, undefined),
+          snapshot: 'incremental',
+          sequence: JSON.stringify([null, lsn.toString()]),
+          lsn,
+        },
+        op: 'r',
+        ts_ms: BigInt(Date.now()),
+      };
+      this.eventsRead++;
+      await this.producer.send({
+        topic: table.topic,
+        key: table.encoder.encodeKey(keyOf(table.codec, after)),
+        value: table.encoder.encodeValue(envelope),
+        onAcknowledged: () => {
+          table.eventsSent++;
+          acknowledged();
+          if (--unacknowledged === 0) closed.acknowledged();
+        },
+      });
+    }
+    tracked.seal(lsn);
+  }
+
+  private signal(message: InsertMessage): void {
+    const columns = this.relationColumns.get(message.relationId) ?? [];
+    const values: Record<string, string | null> = {};
+    for (const [i, name] of columns.entries()) {
+      const value = message.newTuple[i];
+      values[name] =
+        typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : null;
+    }
+    this.options.onSignal?.(values);
   }
 
   private async tombstone(table: CapturedTable, key: Row | null): Promise<void> {
@@ -195,20 +269,21 @@ export class ChangeCapture {
     });
   }
 
-  private source(table: CapturedTable, open: OpenTransaction): SourceInfo {
+  /** `source` of a streamed change, or of an incremental snapshot row (no transaction). */
+  private source(table: CapturedTable, open: OpenTransaction | undefined): SourceInfo {
     const [schema, name] = [table.codec.table.schema, table.codec.table.table];
     return {
       version: CONNECTOR_VERSION,
       connector: 'postgresql',
       name: this.options.topicPrefix,
-      ts_ms: open.commitTimeMs,
+      ts_ms: open?.commitTimeMs ?? BigInt(Date.now()),
       snapshot: 'false',
       db: this.options.database,
-      sequence: JSON.stringify([null, open.finalLsn.toString()]),
+      sequence: open === undefined ? null : JSON.stringify([null, open.finalLsn.toString()]),
       schema,
       table: name,
-      txId: BigInt(open.xid),
-      lsn: open.finalLsn,
+      txId: open === undefined ? null : BigInt(open.xid),
+      lsn: open?.finalLsn ?? null,
       xmin: null,
     };
   }

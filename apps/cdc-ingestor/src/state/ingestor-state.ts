@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import type { IncrementalSnapshotState } from '../snapshot/incremental-snapshot';
 
 /** What an ingestor must remember across restarts beyond its slot: how far its snapshot got. */
 export interface IngestorState {
@@ -11,6 +12,13 @@ export interface IngestorState {
   snapshotted: string[];
   /** True once every table's snapshot is done (streaming may start). */
   snapshotCompleted: boolean;
+  /** Incremental snapshots requested and not finished, with how far each got. */
+  incrementalSnapshots?: IncrementalSnapshotState[];
+  /** Ids of the latest signals acted on, so a signal read again after a restart is not redone. */
+  signalsDone?: string[];
+  /** Tables added and removed at runtime (AddTables, RemoveTables), beyond --tables. */
+  addedTables?: string[];
+  removedTables?: string[];
 }
 
 /**
@@ -18,6 +26,8 @@ export interface IngestorState {
  * Trunkline services keep state, and the slot's own position lives in Postgres.
  */
 export class IngestorStateStore {
+  private producer: Producer | undefined;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
@@ -47,27 +57,26 @@ export class IngestorStateStore {
   }
 
   async save(state: IngestorState): Promise<void> {
-    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    try {
-      await producer.send({
-        topic: this.topic,
-        acks: -1,
-        messages: [{ key: state.slot, value: JSON.stringify(state) }],
-      });
-    } finally {
-      await producer.disconnect();
-    }
+    await this.write(state.slot, JSON.stringify(state));
   }
 
   async forget(slot: string): Promise<void> {
-    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    try {
-      await producer.send({ topic: this.topic, acks: -1, messages: [{ key: slot, value: null }] });
-    } finally {
-      await producer.disconnect();
+    await this.write(slot, null);
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+
+  /** Incremental snapshots save after every chunk: one connected producer serves every write. */
+  private async write(key: string, value: string | null): Promise<void> {
+    if (this.producer === undefined) {
+      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      this.producer = producer;
     }
+    await this.producer.send({ topic: this.topic, acks: -1, messages: [{ key, value }] });
   }
 
   private async readToEnd(slot: string, end: number): Promise<IngestorState | undefined> {

@@ -25,10 +25,14 @@ const statusSettings = {
 };
 const snapshotSettings = {
   chunkSize: setting.integer({
-    describe: "rows per snapshot query (0: the ingestor's --snapshot-chunk-size)",
+    describe: "rows per chunk (0: the ingestor's --incremental-snapshot-chunk-size)",
     default: 0,
     min: 0,
     max: 1_000_000,
+  }),
+  detach: setting.toggle({
+    describe: 'return once the snapshot is started instead of following it to the end',
+    default: false,
   }),
 };
 
@@ -41,7 +45,10 @@ Verbs:
   status                         slot, confirmed LSN, lag, throughput, phase, and every table
   pause                          stop reading the slot (Postgres keeps the WAL meanwhile)
   resume                         read the slot again after pause
-  snapshot <schema.table>...     take an incremental snapshot of captured tables
+  snapshot <schema.table>...     take an incremental snapshot of captured tables while streaming
+                                 goes on, with a progress bar until it is done
+  add-tables <schema.table>...   capture more tables from now on (snapshotted incrementally)
+  remove-tables <schema.table>...  stop capturing tables (their topics stay)
   drop-slot <slot>               stop streaming and drop the slot, named to confirm
 
 Flags of every verb:
@@ -116,6 +123,12 @@ function snapshotRunning(status: GetStatusResponse): boolean {
   return status.phase === 'snapshotting' || status.tables.some((t) => t.state === 'snapshotting');
 }
 
+/** The tables a running snapshot reads: all during the initial one, else those incremental snapshots name. */
+function snapshotTables(status: GetStatusResponse): string[] | undefined {
+  if (status.phase === 'snapshotting') return undefined;
+  return [...new Set(status.incrementalSnapshots.flatMap((r) => r.tables))];
+}
+
 /** "[###########...................]  37%" */
 function progressBar(percent: number | undefined, width = BAR_WIDTH): string {
   if (percent === undefined) return `[${'?'.repeat(width)}]    ?`;
@@ -156,10 +169,11 @@ function renderStatus(status: GetStatusResponse): string {
   return `${header}\n\n${tables}\n`;
 }
 
-/** One progress bar per table while a snapshot runs. */
-function renderProgress(status: GetStatusResponse): string {
-  const width = Math.max(...status.tables.map((t) => t.table.length));
-  const lines = status.tables.map((t) => {
+/** One progress bar per table (those named, or all) while a snapshot runs. */
+function renderProgress(status: GetStatusResponse, names?: readonly string[]): string {
+  const tables = status.tables.filter((t) => names === undefined || names.includes(t.table));
+  const width = Math.max(...tables.map((t) => t.table.length));
+  const lines = tables.map((t) => {
     const name = t.table.padEnd(width);
     if (!t.snapshotDone && t.state !== 'snapshotting') return `  ${name}  ${progressBar(0)}  waiting`;
     const total = t.snapshotTotalRows > 0n ? count(t.snapshotTotalRows) : '?';
@@ -196,7 +210,7 @@ async function watchStatus(address: readonly string[], json: boolean): Promise<n
           const status = await client.getStatus({}, { signal: stop.signal, timeoutMs: 5000 });
           frame = json
             ? `${JSON.stringify(toJson(GetStatusResponseSchema, status, { alwaysEmitImplicit: true }))}\n`
-            : `${renderStatus(status)}${snapshotRunning(status) ? `\n${renderProgress(status)}` : ''}`;
+            : `${renderStatus(status)}${snapshotRunning(status) ? `\n${renderProgress(status, snapshotTables(status))}` : ''}`;
         } catch (error) {
           if (stop.signal.aborted) break;
           // The first answer decides whether the address is right; later failures (a restart) are shown and retried.
@@ -220,13 +234,57 @@ async function watchStatus(address: readonly string[], json: boolean): Promise<n
   return 0;
 }
 
+/**
+ * Follows an incremental snapshot until the ingestor no longer lists it: progress bars redrawn
+ * in place on a terminal, a frame per second otherwise, one JSON object per second with --json
+ * (the last one says `"done": true`).
+ */
+async function followSnapshot(
+  address: readonly string[],
+  snapshotId: string,
+  tables: readonly string[],
+  json: boolean,
+): Promise<void> {
+  const tty = process.stdout.isTTY === true && !json;
+  let drawn = 0;
+  await withCdc(address, async (client) => {
+    for (;;) {
+      const status = await client.getStatus({}, { timeoutMs: 5000 });
+      const done = !status.incrementalSnapshots.some((r) => r.id === snapshotId);
+      const named = status.tables.filter((t) => tables.includes(t.table));
+      if (json) {
+        const progress = named.map((t) => ({
+          table: t.table,
+          state: t.state,
+          rows: Number(t.snapshotRows),
+          estimatedRows: Number(t.snapshotTotalRows),
+          done: t.snapshotDone,
+        }));
+        write(JSON.stringify({ snapshotId, done, tables: progress }));
+      } else {
+        const frame = renderProgress(status, tables);
+        // Moves up over the previous frame on a terminal, so the bars grow in place.
+        if (tty && drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+        process.stdout.write(frame);
+        drawn = frame.split('\n').length - 1;
+        if (done) {
+          const rows = named.map((t) => `${t.table} ${count(t.snapshotRows)} rows`).join(', ');
+          write(`snapshot ${snapshotId} done: ${rows}`);
+        }
+      }
+      if (done) return;
+      await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+    }
+  });
+}
+
 /** Postgres table names as `schema.table`, checked before anything is sent. */
-function tableNames(positional: readonly string[]): string[] {
-  if (positional.length === 0) throw new UsageError('sources snapshot takes one or more schema.table names');
+function tableNames(positional: readonly string[], verb = 'snapshot'): string[] {
+  if (positional.length === 0) throw new UsageError(`sources ${verb} takes one or more schema.table names`);
   for (const name of positional) {
     const dot = name.indexOf('.');
     if (dot <= 0 || dot === name.length - 1)
-      throw new UsageError(`sources snapshot takes schema.table names, got "${name}"`);
+      throw new UsageError(`sources ${verb} takes schema.table names, got "${name}"`);
   }
   return [...positional];
 }
@@ -277,11 +335,16 @@ export const sourcesCommand = verbCommand(
         const response = await withCdc(config.cdcAdmin, (c) =>
           c.triggerSnapshot({ tables, chunkSize: config.chunkSize }),
         );
-        if (config.json) printJson(TriggerSnapshotResponseSchema, response);
-        else
-          write(
-            `snapshot ${response.snapshotId} started: ${tables.join(', ')} (follow it: trunkline sources status --watch)`,
-          );
+        if (config.detach) {
+          if (config.json) printJson(TriggerSnapshotResponseSchema, response);
+          else
+            write(
+              `snapshot ${response.snapshotId} started: ${tables.join(', ')} (follow it: trunkline sources status --watch)`,
+            );
+          return 0;
+        }
+        if (!config.json) write(`snapshot ${response.snapshotId} started: ${tables.join(', ')}`);
+        await followSnapshot(config.cdcAdmin, response.snapshotId, tables, config.json);
         return 0;
       } catch (error) {
         if (!(error instanceof TrunklineError) || error.code !== Code.Unimplemented) throw error;
@@ -290,6 +353,22 @@ export const sourcesCommand = verbCommand(
         );
         return 1;
       }
+    },
+    'add-tables': async (positional, raw) => {
+      const tables = tableNames(positional, 'add-tables');
+      const config = flags({}, raw);
+      const response = await withCdc(config.cdcAdmin, (c) => c.addTables({ tables }));
+      if (config.json) write(JSON.stringify({ tables: response.tables }));
+      else write(`captured now: ${response.tables.join(', ')} (added tables are snapshotted incrementally)`);
+      return 0;
+    },
+    'remove-tables': async (positional, raw) => {
+      const tables = tableNames(positional, 'remove-tables');
+      const config = flags({}, raw);
+      const response = await withCdc(config.cdcAdmin, (c) => c.removeTables({ tables }));
+      if (config.json) write(JSON.stringify({ tables: response.tables }));
+      else write(`captured now: ${response.tables.length === 0 ? 'no table' : response.tables.join(', ')}`);
+      return 0;
     },
     'drop-slot': async (positional, raw) => {
       const slot = single(positional, 'sources drop-slot takes the name of the slot to drop');

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file trunkline/cdc/v1/cdc_admin.proto.
  */
 export const file_trunkline_cdc_v1_cdc_admin: GenFile = /*@__PURE__*/
-  fileDesc("CiB0cnVua2xpbmUvY2RjL3YxL2NkY19hZG1pbi5wcm90bxIQdHJ1bmtsaW5lLmNkYy52MSISChBHZXRTdGF0dXNSZXF1ZXN0Iu0CChFHZXRTdGF0dXNSZXNwb25zZRIuCgRpbmZvGAEgASgLMiAudHJ1bmtsaW5lLmNvbW1vbi52MS5TZXJ2aWNlSW5mbxIMCgRzbG90GAIgASgJEhMKC3B1YmxpY2F0aW9uGAMgASgJEhUKDWNvbmZpcm1lZF9sc24YBCABKAkSEgoKc2VydmVyX2xzbhgFIAEoCRIRCglsYWdfYnl0ZXMYBiABKAMSEwoLbGFnX3NlY29uZHMYByABKAESGQoRZXZlbnRzX3Blcl9zZWNvbmQYCCABKAESEwoLZXZlbnRzX3NlbnQYCSABKAMSDgoGcGF1c2VkGAogASgIEg0KBXBoYXNlGAsgASgJEi0KBnRhYmxlcxgMIAMoCzIdLnRydW5rbGluZS5jZGMudjEuVGFibGVTdGF0dXMSNAoQbGFzdF9jb21taXRfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAizAEKC1RhYmxlU3RhdHVzEg0KBXRhYmxlGAEgASgJEg0KBXRvcGljGAIgASgJEg0KBXN0YXRlGAMgASgJEhIKCmxhc3RfZXJyb3IYBCABKAkSFQoNc25hcHNob3Rfcm93cxgFIAEoAxIbChNzbmFwc2hvdF90b3RhbF9yb3dzGAYgASgDEhUKDXNuYXBzaG90X2RvbmUYByABKAgSEwoLZXZlbnRzX3NlbnQYCCABKAMSHAoUdmFsdWVfc2NoZW1hX3ZlcnNpb24YCSABKAUiDgoMUGF1c2VSZXF1ZXN0Ig8KDVBhdXNlUmVzcG9uc2UiDwoNUmVzdW1lUmVxdWVzdCIQCg5SZXN1bWVSZXNwb25zZSI8ChZUcmlnZ2VyU25hcHNob3RSZXF1ZXN0Eg4KBnRhYmxlcxgBIAMoCRISCgpjaHVua19zaXplGAIgASgFIi4KF1RyaWdnZXJTbmFwc2hvdFJlc3BvbnNlEhMKC3NuYXBzaG90X2lkGAEgASgJIiIKEEFkZFRhYmxlc1JlcXVlc3QSDgoGdGFibGVzGAEgAygJIiMKEUFkZFRhYmxlc1Jlc3BvbnNlEg4KBnRhYmxlcxgBIAMoCSIlChNSZW1vdmVUYWJsZXNSZXF1ZXN0Eg4KBnRhYmxlcxgBIAMoCSImChRSZW1vdmVUYWJsZXNSZXNwb25zZRIOCgZ0YWJsZXMYASADKAkiHwoPRHJvcFNsb3RSZXF1ZXN0EgwKBHNsb3QYASABKAkiEgoQRHJvcFNsb3RSZXNwb25zZTLuBAoPQ2RjQWRtaW5TZXJ2aWNlElQKCUdldFN0YXR1cxIiLnRydW5rbGluZS5jZGMudjEuR2V0U3RhdHVzUmVxdWVzdBojLnRydW5rbGluZS5jZGMudjEuR2V0U3RhdHVzUmVzcG9uc2USSAoFUGF1c2USHi50cnVua2xpbmUuY2RjLnYxLlBhdXNlUmVxdWVzdBofLnRydW5rbGluZS5jZGMudjEuUGF1c2VSZXNwb25zZRJLCgZSZXN1bWUSHy50cnVua2xpbmUuY2RjLnYxLlJlc3VtZVJlcXVlc3QaIC50cnVua2xpbmUuY2RjLnYxLlJlc3VtZVJlc3BvbnNlEmYKD1RyaWdnZXJTbmFwc2hvdBIoLnRydW5rbGluZS5jZGMudjEuVHJpZ2dlclNuYXBzaG90UmVxdWVzdBopLnRydW5rbGluZS5jZGMudjEuVHJpZ2dlclNuYXBzaG90UmVzcG9uc2USVAoJQWRkVGFibGVzEiIudHJ1bmtsaW5lLmNkYy52MS5BZGRUYWJsZXNSZXF1ZXN0GiMudHJ1bmtsaW5lLmNkYy52MS5BZGRUYWJsZXNSZXNwb25zZRJdCgxSZW1vdmVUYWJsZXMSJS50cnVua2xpbmUuY2RjLnYxLlJlbW92ZVRhYmxlc1JlcXVlc3QaJi50cnVua2xpbmUuY2RjLnYxLlJlbW92ZVRhYmxlc1Jlc3BvbnNlElEKCERyb3BTbG90EiEudHJ1bmtsaW5lLmNkYy52MS5Ecm9wU2xvdFJlcXVlc3QaIi50cnVua2xpbmUuY2RjLnYxLkRyb3BTbG90UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_trunkline_common_v1_service_info]);
+  fileDesc("CiB0cnVua2xpbmUvY2RjL3YxL2NkY19hZG1pbi5wcm90bxIQdHJ1bmtsaW5lLmNkYy52MSISChBHZXRTdGF0dXNSZXF1ZXN0It8DChFHZXRTdGF0dXNSZXNwb25zZRIuCgRpbmZvGAEgASgLMiAudHJ1bmtsaW5lLmNvbW1vbi52MS5TZXJ2aWNlSW5mbxIMCgRzbG90GAIgASgJEhMKC3B1YmxpY2F0aW9uGAMgASgJEhUKDWNvbmZpcm1lZF9sc24YBCABKAkSEgoKc2VydmVyX2xzbhgFIAEoCRIRCglsYWdfYnl0ZXMYBiABKAMSEwoLbGFnX3NlY29uZHMYByABKAESGQoRZXZlbnRzX3Blcl9zZWNvbmQYCCABKAESEwoLZXZlbnRzX3NlbnQYCSABKAMSDgoGcGF1c2VkGAogASgIEg0KBXBoYXNlGAsgASgJEi0KBnRhYmxlcxgMIAMoCzIdLnRydW5rbGluZS5jZGMudjEuVGFibGVTdGF0dXMSNAoQbGFzdF9jb21taXRfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASSgoVaW5jcmVtZW50YWxfc25hcHNob3RzGA4gAygLMisudHJ1bmtsaW5lLmNkYy52MS5JbmNyZW1lbnRhbFNuYXBzaG90U3RhdHVzEiQKHGluY3JlbWVudGFsX3NuYXBzaG90c19wYXVzZWQYDyABKAgiSwoZSW5jcmVtZW50YWxTbmFwc2hvdFN0YXR1cxIKCgJpZBgBIAEoCRIOCgZ0YWJsZXMYAiADKAkSEgoKY2h1bmtfc2l6ZRgDIAEoBSLMAQoLVGFibGVTdGF0dXMSDQoFdGFibGUYASABKAkSDQoFdG9waWMYAiABKAkSDQoFc3RhdGUYAyABKAkSEgoKbGFzdF9lcnJvchgEIAEoCRIVCg1zbmFwc2hvdF9yb3dzGAUgASgDEhsKE3NuYXBzaG90X3RvdGFsX3Jvd3MYBiABKAMSFQoNc25hcHNob3RfZG9uZRgHIAEoCBITCgtldmVudHNfc2VudBgIIAEoAxIcChR2YWx1ZV9zY2hlbWFfdmVyc2lvbhgJIAEoBSIOCgxQYXVzZVJlcXVlc3QiDwoNUGF1c2VSZXNwb25zZSIPCg1SZXN1bWVSZXF1ZXN0IhAKDlJlc3VtZVJlc3BvbnNlIjwKFlRyaWdnZXJTbmFwc2hvdFJlcXVlc3QSDgoGdGFibGVzGAEgAygJEhIKCmNodW5rX3NpemUYAiABKAUiLgoXVHJpZ2dlclNuYXBzaG90UmVzcG9uc2USEwoLc25hcHNob3RfaWQYASABKAkiIgoQQWRkVGFibGVzUmVxdWVzdBIOCgZ0YWJsZXMYASADKAkiIwoRQWRkVGFibGVzUmVzcG9uc2USDgoGdGFibGVzGAEgAygJIiUKE1JlbW92ZVRhYmxlc1JlcXVlc3QSDgoGdGFibGVzGAEgAygJIiYKFFJlbW92ZVRhYmxlc1Jlc3BvbnNlEg4KBnRhYmxlcxgBIAMoCSIfCg9Ecm9wU2xvdFJlcXVlc3QSDAoEc2xvdBgBIAEoCSISChBEcm9wU2xvdFJlc3BvbnNlMu4ECg9DZGNBZG1pblNlcnZpY2USVAoJR2V0U3RhdHVzEiIudHJ1bmtsaW5lLmNkYy52MS5HZXRTdGF0dXNSZXF1ZXN0GiMudHJ1bmtsaW5lLmNkYy52MS5HZXRTdGF0dXNSZXNwb25zZRJICgVQYXVzZRIeLnRydW5rbGluZS5jZGMudjEuUGF1c2VSZXF1ZXN0Gh8udHJ1bmtsaW5lLmNkYy52MS5QYXVzZVJlc3BvbnNlEksKBlJlc3VtZRIfLnRydW5rbGluZS5jZGMudjEuUmVzdW1lUmVxdWVzdBogLnRydW5rbGluZS5jZGMudjEuUmVzdW1lUmVzcG9uc2USZgoPVHJpZ2dlclNuYXBzaG90EigudHJ1bmtsaW5lLmNkYy52MS5UcmlnZ2VyU25hcHNob3RSZXF1ZXN0GikudHJ1bmtsaW5lLmNkYy52MS5UcmlnZ2VyU25hcHNob3RSZXNwb25zZRJUCglBZGRUYWJsZXMSIi50cnVua2xpbmUuY2RjLnYxLkFkZFRhYmxlc1JlcXVlc3QaIy50cnVua2xpbmUuY2RjLnYxLkFkZFRhYmxlc1Jlc3BvbnNlEl0KDFJlbW92ZVRhYmxlcxIlLnRydW5rbGluZS5jZGMudjEuUmVtb3ZlVGFibGVzUmVxdWVzdBomLnRydW5rbGluZS5jZGMudjEuUmVtb3ZlVGFibGVzUmVzcG9uc2USUQoIRHJvcFNsb3QSIS50cnVua2xpbmUuY2RjLnYxLkRyb3BTbG90UmVxdWVzdBoiLnRydW5rbGluZS5jZGMudjEuRHJvcFNsb3RSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_trunkline_common_v1_service_info]);
 
 /**
  * GetStatusRequest has no parameters.
@@ -125,6 +125,20 @@ export type GetStatusResponse = Message<"trunkline.cdc.v1.GetStatusResponse"> & 
    * @generated from field: google.protobuf.Timestamp last_commit_time = 13;
    */
   lastCommitTime?: Timestamp | undefined;
+
+  /**
+   * Incremental snapshots requested and not finished, the running one first.
+   *
+   * @generated from field: repeated trunkline.cdc.v1.IncrementalSnapshotStatus incremental_snapshots = 14;
+   */
+  incrementalSnapshots: IncrementalSnapshotStatus[];
+
+  /**
+   * True while incremental snapshots are paused by a pause-snapshot signal.
+   *
+   * @generated from field: bool incremental_snapshots_paused = 15;
+   */
+  incrementalSnapshotsPaused: boolean;
 };
 
 /**
@@ -133,6 +147,41 @@ export type GetStatusResponse = Message<"trunkline.cdc.v1.GetStatusResponse"> & 
  */
 export const GetStatusResponseSchema: GenMessage<GetStatusResponse> = /*@__PURE__*/
   messageDesc(file_trunkline_cdc_v1_cdc_admin, 1);
+
+/**
+ * IncrementalSnapshotStatus is one requested incremental snapshot.
+ *
+ * @generated from message trunkline.cdc.v1.IncrementalSnapshotStatus
+ */
+export type IncrementalSnapshotStatus = Message<"trunkline.cdc.v1.IncrementalSnapshotStatus"> & {
+  /**
+   * Its id: TriggerSnapshot's answer, or the id of the signal that asked for it.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Tables still to read, the one being read first.
+   *
+   * @generated from field: repeated string tables = 2;
+   */
+  tables: string[];
+
+  /**
+   * Rows per chunk.
+   *
+   * @generated from field: int32 chunk_size = 3;
+   */
+  chunkSize: number;
+};
+
+/**
+ * Describes the message trunkline.cdc.v1.IncrementalSnapshotStatus.
+ * Use `create(IncrementalSnapshotStatusSchema)` to create a new message.
+ */
+export const IncrementalSnapshotStatusSchema: GenMessage<IncrementalSnapshotStatus> = /*@__PURE__*/
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 2);
 
 /**
  * TableStatus is one captured table.
@@ -209,7 +258,7 @@ export type TableStatus = Message<"trunkline.cdc.v1.TableStatus"> & {
  * Use `create(TableStatusSchema)` to create a new message.
  */
 export const TableStatusSchema: GenMessage<TableStatus> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 2);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 3);
 
 /**
  * PauseRequest has no parameters.
@@ -224,7 +273,7 @@ export type PauseRequest = Message<"trunkline.cdc.v1.PauseRequest"> & {
  * Use `create(PauseRequestSchema)` to create a new message.
  */
 export const PauseRequestSchema: GenMessage<PauseRequest> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 3);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 4);
 
 /**
  * PauseResponse has no fields.
@@ -239,7 +288,7 @@ export type PauseResponse = Message<"trunkline.cdc.v1.PauseResponse"> & {
  * Use `create(PauseResponseSchema)` to create a new message.
  */
 export const PauseResponseSchema: GenMessage<PauseResponse> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 4);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 5);
 
 /**
  * ResumeRequest has no parameters.
@@ -254,7 +303,7 @@ export type ResumeRequest = Message<"trunkline.cdc.v1.ResumeRequest"> & {
  * Use `create(ResumeRequestSchema)` to create a new message.
  */
 export const ResumeRequestSchema: GenMessage<ResumeRequest> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 5);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 6);
 
 /**
  * ResumeResponse has no fields.
@@ -269,7 +318,7 @@ export type ResumeResponse = Message<"trunkline.cdc.v1.ResumeResponse"> & {
  * Use `create(ResumeResponseSchema)` to create a new message.
  */
 export const ResumeResponseSchema: GenMessage<ResumeResponse> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 6);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 7);
 
 /**
  * TriggerSnapshotRequest names the tables to snapshot.
@@ -297,7 +346,7 @@ export type TriggerSnapshotRequest = Message<"trunkline.cdc.v1.TriggerSnapshotRe
  * Use `create(TriggerSnapshotRequestSchema)` to create a new message.
  */
 export const TriggerSnapshotRequestSchema: GenMessage<TriggerSnapshotRequest> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 7);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 8);
 
 /**
  * TriggerSnapshotResponse identifies the snapshot started.
@@ -306,7 +355,7 @@ export const TriggerSnapshotRequestSchema: GenMessage<TriggerSnapshotRequest> = 
  */
 export type TriggerSnapshotResponse = Message<"trunkline.cdc.v1.TriggerSnapshotResponse"> & {
   /**
-   * Id of the incremental snapshot, as written to the signal table.
+   * Id of the incremental snapshot, as status reports it.
    *
    * @generated from field: string snapshot_id = 1;
    */
@@ -318,7 +367,7 @@ export type TriggerSnapshotResponse = Message<"trunkline.cdc.v1.TriggerSnapshotR
  * Use `create(TriggerSnapshotResponseSchema)` to create a new message.
  */
 export const TriggerSnapshotResponseSchema: GenMessage<TriggerSnapshotResponse> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 8);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 9);
 
 /**
  * AddTablesRequest names tables to capture.
@@ -339,7 +388,7 @@ export type AddTablesRequest = Message<"trunkline.cdc.v1.AddTablesRequest"> & {
  * Use `create(AddTablesRequestSchema)` to create a new message.
  */
 export const AddTablesRequestSchema: GenMessage<AddTablesRequest> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 9);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 10);
 
 /**
  * AddTablesResponse lists what is captured now.
@@ -360,7 +409,7 @@ export type AddTablesResponse = Message<"trunkline.cdc.v1.AddTablesResponse"> & 
  * Use `create(AddTablesResponseSchema)` to create a new message.
  */
 export const AddTablesResponseSchema: GenMessage<AddTablesResponse> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 10);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 11);
 
 /**
  * RemoveTablesRequest names tables to stop capturing.
@@ -381,7 +430,7 @@ export type RemoveTablesRequest = Message<"trunkline.cdc.v1.RemoveTablesRequest"
  * Use `create(RemoveTablesRequestSchema)` to create a new message.
  */
 export const RemoveTablesRequestSchema: GenMessage<RemoveTablesRequest> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 11);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 12);
 
 /**
  * RemoveTablesResponse lists what is captured now.
@@ -402,7 +451,7 @@ export type RemoveTablesResponse = Message<"trunkline.cdc.v1.RemoveTablesRespons
  * Use `create(RemoveTablesResponseSchema)` to create a new message.
  */
 export const RemoveTablesResponseSchema: GenMessage<RemoveTablesResponse> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 12);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 13);
 
 /**
  * DropSlotRequest confirms the drop.
@@ -423,7 +472,7 @@ export type DropSlotRequest = Message<"trunkline.cdc.v1.DropSlotRequest"> & {
  * Use `create(DropSlotRequestSchema)` to create a new message.
  */
 export const DropSlotRequestSchema: GenMessage<DropSlotRequest> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 13);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 14);
 
 /**
  * DropSlotResponse has no fields.
@@ -438,7 +487,7 @@ export type DropSlotResponse = Message<"trunkline.cdc.v1.DropSlotResponse"> & {
  * Use `create(DropSlotResponseSchema)` to create a new message.
  */
 export const DropSlotResponseSchema: GenMessage<DropSlotResponse> = /*@__PURE__*/
-  messageDesc(file_trunkline_cdc_v1_cdc_admin, 14);
+  messageDesc(file_trunkline_cdc_v1_cdc_admin, 15);
 
 /**
  * CdcAdminService administers one CDC ingestor: the Postgres replication slot it
@@ -489,7 +538,7 @@ export const CdcAdminService: GenService<{
     output: typeof TriggerSnapshotResponseSchema;
   },
   /**
-   * AddTables captures more tables (added to the publication), snapshotting them first.
+   * AddTables captures more tables (added to the publication) and snapshots them incrementally.
    *
    * @generated from rpc trunkline.cdc.v1.CdcAdminService.AddTables
    */
