@@ -63,6 +63,11 @@ export const cdcSettings = {
     describe: 'how often the slot is moved on when captured tables are idle (0s: never)',
     default: 10_000,
   }),
+  provideTransactionMetadata: setting.toggle({
+    describe:
+      'BEGIN/END records on <prefix>.transaction and a transaction block (id, total_order, data_collection_order) in every change event, as Debezium',
+    default: false,
+  }),
   maxBufferedBytes: setting.integer({
     describe: 'change events held for the broker before reading the slot pauses',
     default: 64 * 1024 * 1024,

@@ -25,6 +25,7 @@ import { avroFormat } from './encoding/avro-format';
 import type { EventFormat } from './encoding/event-encoder';
 import { jsonFormat } from './encoding/json-format';
 import { protobufFormat } from './encoding/protobuf-format';
+import { TransactionTopic, withTransactionBlock } from './events/transaction-metadata';
 import { IncrementalSnapshots } from './snapshot/incremental-snapshot';
 import { parseSignal, SignalError, signalTableDdl, tablesNamed } from './snapshot/signals';
 import { runSnapshot } from './snapshot/snapshot-runner';
@@ -48,6 +49,7 @@ export interface IngestorConfig {
   /** `schema.table` whose inserted rows are signals (Debezium's signal table). */
   signalTable?: string | undefined;
   valueFormat: 'avro' | 'protobuf' | 'json';
+  provideTransactionMetadata?: boolean | undefined;
   heartbeatInterval: number;
   maxBufferedBytes: number;
   stateTopic: string;
@@ -79,6 +81,7 @@ export class CdcIngestor {
   private state: IngestorState | undefined;
   private saving: Promise<void> = Promise.resolve();
   readonly snapshots: IncrementalSnapshots;
+  private readonly transactions: TransactionTopic | undefined;
   private tracker = new LsnTracker(0n);
   private capture: ChangeCapture | undefined;
   private replication: ReplicationConnection | undefined;
@@ -111,6 +114,9 @@ export class CdcIngestor {
       logger.warn({ reason: error.message }, 'the source connection closed; it reopens on next use'),
     );
     this.states = new IngestorStateStore(this.kafka, config.stateTopic);
+    this.transactions = config.provideTransactionMetadata
+      ? new TransactionTopic(config.topicPrefix, config.valueFormat, this.registry)
+      : undefined;
     this.snapshots = new IncrementalSnapshots(
       {
         table: (name) => this.catalog?.byName(name),
@@ -155,7 +161,7 @@ export class CdcIngestor {
     this.catalog = new TableCatalog(
       this.sql,
       this.registry,
-      format,
+      this.config.provideTransactionMetadata ? withTransactionBlock(format) : format,
       this.config.topicPrefix,
       this.logger,
       (schema, table) => this.selects(schema, table),
@@ -164,6 +170,7 @@ export class CdcIngestor {
     await this.producer.connect();
     for (const id of relationIds) await this.catalog.ensure(id);
     await this.createTopics(this.catalog.all());
+    if (this.transactions !== undefined) await this.createTopics([this.transactions]);
     await this.preparePublication();
     this.snapshots.restore(this.state?.incrementalSnapshots ?? []);
     this.running = this.runSlot().catch((error: Error) => {
@@ -327,12 +334,12 @@ export class CdcIngestor {
     return chosen;
   }
 
-  private async createTopics(tables: readonly CapturedTable[]): Promise<void> {
+  private async createTopics(topics: readonly { topic: string }[]): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await admin.createTopics({
-        topics: tables.map((t) => ({ topic: t.topic, numPartitions: 1 })),
+        topics: topics.map((t) => ({ topic: t.topic, numPartitions: 1 })),
       });
     } finally {
       await admin.disconnect();
@@ -430,6 +437,7 @@ export class CdcIngestor {
           snapshots: this.snapshots,
           signalTable: this.config.signalTable,
           onSignal: (values) => this.signal(Object.values(values)),
+          transactions: this.transactions,
         });
         this.snapshots.streamStarted();
         this.logger.info(

@@ -9,6 +9,7 @@ import type { Logger } from '@trunkline/runtime';
 import type { EventProducer } from '../delivery/event-producer';
 import type { LsnTracker, Transaction } from '../delivery/lsn-tracker';
 import type { ChangeEnvelope, Operation, Row, SourceInfo } from '../events/change-event';
+import type { TransactionEvent, TransactionTopic } from '../events/transaction-metadata';
 import type { ClosedWindow, IncrementalSnapshots } from '../snapshot/incremental-snapshot';
 import { WINDOW_PREFIX } from '../snapshot/snapshot-window';
 import type { CapturedTable } from './captured-table';
@@ -27,6 +28,8 @@ export interface ChangeCaptureOptions {
   /** `schema.table` of the signal table: its inserts are signals, not change events. */
   signalTable?: string | undefined;
   onSignal?(values: Record<string, string | null>): void;
+  /** With --provide-transaction-metadata: BEGIN/END records go there, events get a `transaction` block. */
+  transactions?: TransactionTopic | undefined;
 }
 
 interface OpenTransaction {
@@ -34,6 +37,9 @@ interface OpenTransaction {
   commitTimeMs: bigint;
   finalLsn: bigint;
   tracked: Transaction;
+  /** Events sent so far, in all and per table (for transaction metadata). */
+  events: number;
+  tableEvents: Map<string, number>;
 }
 
 /**
@@ -77,6 +83,8 @@ export class ChangeCapture {
             commitTimeMs: message.commitTime / 1000n,
             finalLsn: message.finalLsn,
             tracked: this.tracker.begin(),
+            events: 0,
+            tableEvents: new Map(),
           };
           break;
         case 'relation':
@@ -104,6 +112,8 @@ export class ChangeCapture {
           await this.truncate(message);
           break;
         case 'commit':
+          if (this.open !== undefined && this.open.events > 0 && this.options.transactions !== undefined)
+            await this.sendTransactionRecord(this.open, 'END');
           this.open?.tracked.seal(message.endLsn);
           this.lastCommitTimeMs = message.commitTime / 1000n;
           this.open = undefined;
@@ -195,6 +205,17 @@ export class ChangeCapture {
       op,
       ts_ms: BigInt(Date.now()),
     };
+    if (this.options.transactions !== undefined) {
+      if (open.events === 0) await this.sendTransactionRecord(open, 'BEGIN');
+      open.events++;
+      const inTable = (open.tableEvents.get(table.name) ?? 0) + 1;
+      open.tableEvents.set(table.name, inTable);
+      envelope.transaction = {
+        id: transactionId(open),
+        total_order: BigInt(open.events),
+        data_collection_order: BigInt(inTable),
+      };
+    }
     const key = keyless ? null : keyOf(table.codec, (after ?? before)!);
     if (key !== null) this.options.snapshots?.noteChange(table.relationId, key);
     await this.send(table, table.encoder.encodeKey(key), table.encoder.encodeValue(envelope));
@@ -237,6 +258,24 @@ export class ChangeCapture {
       });
     }
     tracked.seal(lsn);
+  }
+
+  /** BEGIN before a transaction's first event, END (with its counts) after its last. */
+  private async sendTransactionRecord(open: OpenTransaction, status: 'BEGIN' | 'END'): Promise<void> {
+    const topic = this.options.transactions!;
+    const event: TransactionEvent = {
+      status,
+      id: transactionId(open),
+      event_count: status === 'END' ? open.events : null,
+      data_collections:
+        status === 'END'
+          ? [...open.tableEvents].map(([name, count]) => ({ data_collection: name, event_count: count }))
+          : null,
+      ts_ms: Number(open.commitTimeMs),
+    };
+    const { key, value } = await topic.record(event);
+    const acknowledged = open.tracked.add();
+    await this.producer.send({ topic: topic.topic, key, value, onAcknowledged: acknowledged });
   }
 
   private signal(message: InsertMessage): void {
@@ -287,4 +326,9 @@ export class ChangeCapture {
       xmin: null,
     };
   }
+}
+
+/** `<txId>:<commit LSN>`, as Debezium's Postgres connector names a transaction. */
+function transactionId(open: OpenTransaction): string {
+  return `${open.xid}:${open.finalLsn}`;
 }

@@ -7,6 +7,7 @@ import { SchemaRegistryClient } from '@trunkline/serde';
 import { TrunklineTestBroker, TrunklineTestSchemaRegistry } from '@trunkline/testing';
 import { avroTypeOptions, jsonRowText } from '../columns';
 import type { ChangeEnvelope } from '../events/change-event';
+import { withTransactionBlock } from '../events/transaction-metadata';
 import { avroFormat } from './avro-format';
 import { type EventFormat, registerTable } from './event-encoder';
 import { jsonFormat } from './json-format';
@@ -49,8 +50,8 @@ describe('event formats through the Trunkline schema registry', () => {
   }
 
   /** Builds the format's encoder for a topic of its own; checks what it registered, and that it is idempotent. */
-  async function encoderOf(format: EventFormat, schemaType: string) {
-    const topic = `${format.name}-${run}.shop.order-lines`;
+  async function encoderOf(format: EventFormat, schemaType: string, variant = '') {
+    const topic = `${format.name}${variant}-${run}.shop.order-lines`;
     const encoder = await registerTable(
       format,
       codec,
@@ -141,4 +142,32 @@ describe('event formats through the Trunkline schema registry', () => {
       tsMs: '1717243200456',
     });
   });
+
+  it.each([
+    ['Avro', avroFormat, 'AVRO'],
+    ['JSON', jsonFormat, 'JSON'],
+    ['Protobuf', protobufFormat, 'PROTOBUF'],
+  ] as const)(
+    '%s with --provide-transaction-metadata: the transaction block decodes',
+    async (_name, format, schemaType) => {
+      const encoder = await encoderOf(withTransactionBlock(format), schemaType, '-tx');
+      const transaction = { id: '771:4294967400', total_order: 3n, data_collection_order: 2n };
+      const decoded = await decoder().decode(encoder.encodeValue({ ...sampleUpdate(codec), transaction }));
+      const block = format.name === 'protobuf' ? decoded.toJSON().transaction : decoded.transaction;
+      expect(block).toEqual(
+        format.name === 'avro'
+          ? transaction
+          : format.name === 'json'
+            ? { id: '771:4294967400', total_order: 3, data_collection_order: 2 }
+            : { id: '771:4294967400', totalOrder: '3', dataCollectionOrder: '2' },
+      );
+      // A snapshot row has no transaction.
+      const snapshotRow = await decoder().decode(
+        encoder.encodeValue({ ...sampleUpdate(codec), transaction: null }),
+      );
+      expect(
+        format.name === 'protobuf' ? snapshotRow.toJSON().transaction : snapshotRow.transaction,
+      ).toBeFalsy();
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import type { TransactionBlock } from './transaction-metadata';
+
 /** Debezium's operation codes: create, update, delete, read (snapshot), truncate. */
 export type Operation = 'c' | 'u' | 'd' | 'r' | 't';
 
@@ -35,6 +37,8 @@ export interface ChangeEnvelope {
   op: Operation;
   /** When the ingestor produced the event, ms since the epoch. */
   ts_ms: bigint;
+  /** With --provide-transaction-metadata: where the event sits in its transaction (null for snapshot rows). */
+  transaction?: TransactionBlock | null;
 }
 
 /** The Avro schema of `source`, named as Debezium names it so Debezium consumers recognise it. */

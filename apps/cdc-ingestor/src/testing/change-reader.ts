@@ -13,6 +13,7 @@ export interface ReadChange {
     op: string;
     source: Record<string, unknown>;
     ts_ms: unknown;
+    transaction?: Record<string, unknown> | null;
   } | null;
 }
 
