@@ -48,6 +48,8 @@ export interface StartReplicationOptions {
   readonly statusIntervalMs?: number;
   /** Buffered events at which reading from the socket pauses; default 1000. */
   readonly highWaterMark?: number;
+  /** Bytes of buffered messages at which reading pauses as well (default 16 MiB). */
+  readonly highWaterBytes?: number;
 }
 
 const PG15 = 150_000;
@@ -149,6 +151,7 @@ export class ReplicationConnection {
     const stream = new ReplicationStream(text, {
       statusIntervalMs: options.statusIntervalMs ?? 10_000,
       highWaterMark: options.highWaterMark ?? 1000,
+      ...(options.highWaterBytes === undefined ? {} : { highWaterBytes: options.highWaterBytes }),
     });
     this.stream = stream;
     this.client.query(stream);

@@ -60,9 +60,12 @@ function keepalive(walEnd: bigint, replyRequested: boolean): { chunk: Buffer } {
 
 const STREAM_STOP = Buffer.from('E');
 
-async function started(options: { highWaterMark?: number; statusIntervalMs?: number } = {}) {
+async function started(
+  options: { highWaterMark?: number; highWaterBytes?: number; statusIntervalMs?: number } = {},
+) {
   const stream = new ReplicationStream('START_REPLICATION SLOT s LOGICAL 0/0', {
     highWaterMark: options.highWaterMark ?? 1000,
+    ...(options.highWaterBytes === undefined ? {} : { highWaterBytes: options.highWaterBytes }),
     statusIntervalMs: options.statusIntervalMs ?? 60_000,
   });
   const connection = new MemoryConnection();
@@ -135,6 +138,27 @@ describe('ReplicationStream', () => {
     expect(connection.stream.isPaused()).toBe(true);
     await stream.next();
     expect(stream.bufferedCount).toBe(2);
+    expect(connection.stream.isPaused()).toBe(false);
+    stream.beginClose();
+  });
+
+  it('pauses the socket when the buffered messages reach the high-water bytes, whatever their count', async () => {
+    // A logical decoding message of 100 bytes: 'M', flags, LSN, prefix "p\0", length, content.
+    const header = Buffer.alloc(1 + 1 + 8 + 2 + 4);
+    header.write('M', 0, 'latin1');
+    header.write('p\0', 10, 'latin1');
+    header.writeInt32BE(84, 12);
+    const big = Buffer.concat([header, Buffer.alloc(84)]);
+    const { stream, connection } = await started({ highWaterMark: 1000, highWaterBytes: 300 });
+    for (let i = 0; i < 2; i++) stream.handleCopyData(xlogData(BigInt(i), big));
+    expect(connection.stream.isPaused()).toBe(false);
+    stream.handleCopyData(xlogData(2n, big));
+    expect(stream.bufferedBytes).toBe(300);
+    expect(connection.stream.isPaused()).toBe(true);
+    await stream.next();
+    expect(connection.stream.isPaused()).toBe(true);
+    await stream.next();
+    expect(stream.bufferedBytes).toBe(100);
     expect(connection.stream.isPaused()).toBe(false);
     stream.beginClose();
   });

@@ -20,7 +20,11 @@ export interface ReplicationStreamOptions {
   readonly statusIntervalMs: number;
   /** Decoded events buffered before reading from the socket stops until the consumer catches up. */
   readonly highWaterMark: number;
+  /** Bytes of buffered events' messages at which reading stops too (big rows fill memory before the count does). */
+  readonly highWaterBytes?: number;
 }
+
+const DEFAULT_HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 type CopyDataMessage = { readonly chunk: Buffer };
 
@@ -45,7 +49,8 @@ export class ReplicationStream implements AsyncIterable<ReplicationEvent> {
 
   private connection: CopyBothConnection | undefined;
   private readonly decoder = new PgoutputDecoder();
-  private readonly queue: ReplicationEvent[] = [];
+  private readonly queue: { event: ReplicationEvent; bytes: number }[] = [];
+  private queuedBytes = 0;
   private wake: (() => void) | undefined;
   private failure: ReplicationError | undefined;
   private ended = false;
@@ -70,6 +75,15 @@ export class ReplicationStream implements AsyncIterable<ReplicationEvent> {
     });
     // A refusal is reported through `started` and again when iterating; never unhandled.
     this.started.catch(() => undefined);
+  }
+
+  private get highWaterBytes(): number {
+    return this.options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES;
+  }
+
+  /** Bytes of the messages decoded and not yet consumed. */
+  get bufferedBytes(): number {
+    return this.queuedBytes;
   }
 
   /** Events decoded and not yet consumed. */
@@ -125,10 +139,11 @@ export class ReplicationStream implements AsyncIterable<ReplicationEvent> {
   /** The next event; `done` when the stream closed; throws the stream's ReplicationError. */
   async next(): Promise<IteratorResult<ReplicationEvent, undefined>> {
     for (;;) {
-      const event = this.queue.shift();
-      if (event !== undefined) {
+      const entry = this.queue.shift();
+      if (entry !== undefined) {
+        this.queuedBytes -= entry.bytes;
         this.maybeResumeSocket();
-        return { done: false, value: event };
+        return { done: false, value: entry.event };
       }
       if (this.failure !== undefined) throw this.failure;
       if (this.ended) return { done: true, value: undefined };
@@ -167,11 +182,15 @@ export class ReplicationStream implements AsyncIterable<ReplicationEvent> {
         return;
       }
       this.queue.push({
-        walStart: frame.walStart,
-        walEnd: frame.walEnd,
-        serverClock: frame.serverClock,
-        message: this.decoder.decode(frame.data),
+        event: {
+          walStart: frame.walStart,
+          walEnd: frame.walEnd,
+          serverClock: frame.serverClock,
+          message: this.decoder.decode(frame.data),
+        },
+        bytes: frame.data.length,
       });
+      this.queuedBytes += frame.data.length;
     } catch (error) {
       this.fail(
         new ReplicationError('protocol', `undecodable replication message: ${String(error)}`, undefined, {
@@ -180,7 +199,8 @@ export class ReplicationStream implements AsyncIterable<ReplicationEvent> {
       );
       return;
     }
-    if (this.queue.length >= this.options.highWaterMark) this.pauseSocket();
+    if (this.queue.length >= this.options.highWaterMark || this.queuedBytes >= this.highWaterBytes)
+      this.pauseSocket();
     this.notify();
   }
 
@@ -244,7 +264,8 @@ export class ReplicationStream implements AsyncIterable<ReplicationEvent> {
 
   private maybeResumeSocket(): void {
     if (!this.socketPaused || this.userPaused) return;
-    if (this.queue.length > this.options.highWaterMark / 2) return;
+    if (this.queue.length > this.options.highWaterMark / 2 || this.queuedBytes > this.highWaterBytes / 2)
+      return;
     this.socketPaused = false;
     this.connection?.stream.resume();
   }
