@@ -2,7 +2,8 @@
 // Postgres (the reference engine: npm run -s engine -- start postgres): the snapshot of a
 // table of --rows rows, then streaming inserts at --rate rows/s for --seconds, measured from
 // commit (the event's source.ts_ms) to receipt. Each engine gets a fresh copy of the table.
-//   npm run bench:cdc -- [--rows 1000000] [--rate 5000] [--seconds 20] [--debezium-poll-ms 500] [--json]
+//   npm run bench:cdc -- [--rows 1000000] [--rate 5000] [--seconds 20] [--debezium-poll-ms 500]
+//     [--snapshot-timing acknowledged|consumed] [--skip-debezium] [--json]
 import { parseSettings, setting } from '@trunkline/runtime';
 import { engineEnv } from '@trunkline/testing';
 import { measureDebezium } from './debezium';
@@ -20,17 +21,26 @@ const options = parseSettings(
       min: 1,
     }),
     json: setting.toggle({ describe: 'print JSON instead of tables', default: false }),
+    snapshotTiming: setting.choice(['acknowledged', 'consumed'] as const, {
+      describe:
+        "when Trunkline's snapshot counts as done: every record acknowledged by the broker (then checked by a consumer), or read by a consumer running alongside",
+      default: 'acknowledged',
+    }),
+    skipDebezium: setting.toggle({
+      describe: 'measure Trunkline only (for profiling; no ratio is reported)',
+      default: false,
+    }),
   },
   process.argv.slice(2),
   {},
 );
 if (options.help) {
   process.stdout.write(
-    'npm run bench:cdc -- [--rows N] [--rate ROWS_PER_S] [--seconds N] [--debezium-poll-ms MS] [--json]\n',
+    'npm run bench:cdc -- [--rows N] [--rate ROWS_PER_S] [--seconds N] [--debezium-poll-ms MS] [--snapshot-timing acknowledged|consumed] [--skip-debezium] [--json]\n',
   );
   process.exit(0);
 }
-const { rows, rate, seconds, debeziumPollMs, json } = options.config;
+const { rows, rate, seconds, debeziumPollMs, json, skipDebezium, snapshotTiming } = options.config;
 
 /** Goals of the issue: snapshot at least 1.5× Debezium's rows/s; streaming p99 at most 50 ms. */
 const SNAPSHOT_RATIO_GOAL = 1.5;
@@ -42,15 +52,15 @@ function ratio(ours: number, theirs: number): number | null {
 
 function report(results: EngineResult[], debeziumMissing: string | undefined): string {
   const lines = [
-    `rows=${rows} rate=${rate}/s seconds=${seconds} debezium poll.interval.ms=${debeziumPollMs}`,
+    `rows=${rows} rate=${rate}/s seconds=${seconds} debezium poll.interval.ms=${debeziumPollMs} trunkline snapshot timed until ${snapshotTiming}`,
     '',
-    '| engine | snapshot s | snapshot rows/s | first row after s | snapshot done logged after s | streamed rows | inserted rows/s | p50 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| engine | snapshot s | snapshot rows/s | first row after s | snapshot done logged after s | snapshot CPU s (ingestor / broker) | streamed rows | inserted rows/s | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const { snapshot: s, streaming } = r;
     lines.push(
-      `| ${r.engine} | ${s.seconds.toFixed(2)} | ${s.rowsPerSec.toFixed(0)} | ${s.firstRowSeconds.toFixed(2)} | ${s.doneLoggedSeconds === undefined ? '—' : s.doneLoggedSeconds.toFixed(2)} | ${streaming.latency.samples} | ${streaming.load.rate.toFixed(0)} | ${streaming.latency.p50Ms} | ${streaming.latency.p99Ms} | ${streaming.latency.maxMs} |`,
+      `| ${r.engine} | ${s.seconds.toFixed(2)} | ${s.rowsPerSec.toFixed(0)} | ${s.firstRowSeconds.toFixed(2)} | ${s.doneLoggedSeconds === undefined ? '—' : s.doneLoggedSeconds.toFixed(2)} | ${s.cpuSeconds === undefined ? '—' : `${s.cpuSeconds.ingestor.toFixed(2)} / ${s.cpuSeconds.broker.toFixed(2)}`} | ${streaming.latency.samples} | ${streaming.load.rate.toFixed(0)} | ${streaming.latency.p50Ms} | ${streaming.latency.p99Ms} | ${streaming.latency.maxMs} |`,
     );
   }
   const ours = results.find((r) => r.engine === 'trunkline')!;
@@ -82,17 +92,21 @@ async function main(): Promise<void> {
   if (postgresUrl === undefined)
     throw new Error('Postgres is not running (start it: npm run -s engine -- start postgres)');
   const workload: Workload = { rows, rate, seconds };
-  const results: EngineResult[] = [await measureTrunkline(postgresUrl, workload)];
+  const results: EngineResult[] = [await measureTrunkline(postgresUrl, workload, snapshotTiming)];
   let debeziumMissing: string | undefined;
-  try {
-    results.push(await measureDebezium(postgresUrl, workload, debeziumPollMs));
-  } catch (error) {
-    debeziumMissing = error instanceof Error ? error.message : String(error);
-    progress(`Debezium was not measured: ${debeziumMissing}`);
+  if (skipDebezium) {
+    debeziumMissing = '--skip-debezium';
+  } else {
+    try {
+      results.push(await measureDebezium(postgresUrl, workload, debeziumPollMs));
+    } catch (error) {
+      debeziumMissing = error instanceof Error ? error.message : String(error);
+      progress(`Debezium was not measured: ${debeziumMissing}`);
+    }
   }
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ workload, debeziumPollIntervalMs: debeziumPollMs, results, debeziumMissing }, null, 2)}\n`,
+      `${JSON.stringify({ workload, debeziumPollIntervalMs: debeziumPollMs, snapshotTiming, results, debeziumMissing }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(report(results, debeziumMissing));

@@ -1,5 +1,8 @@
 // The Trunkline side: broker, schema registry and CDC ingestor as child processes, and a
 // kafkajs consumer reading the change topic as any Kafka consumer would.
+
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import {
   TrunklineTestBroker,
@@ -7,7 +10,9 @@ import {
   TrunklineTestSchemaRegistry,
 } from '@trunkline/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { HighWatermark } from './high-watermark';
 import { latencyFigures } from './latency';
+import { cpuSeconds } from './process-cpu';
 import { type EngineResult, progress, type Workload } from './result';
 import { insertAtRate, insertRows, loadDatabase, TABLE, waitUntil } from './workload';
 
@@ -20,6 +25,8 @@ class ChangeTopicReader {
   count = 0;
   firstAt = 0;
   snapshotAt = 0;
+  /** Distinct keys among the snapshot records: equal to their count when none is missing or doubled. */
+  readonly snapshotKeys = new Set<string>();
   samples: [number, number][] = [];
   private readonly consumer: Consumer;
   private readonly registry: SchemaRegistry;
@@ -48,6 +55,7 @@ class ChangeTopicReader {
           this.count++;
           if (this.count === 1) this.firstAt = seen;
           if (this.count <= this.snapshotRows) {
+            this.snapshotKeys.add(message.key?.toString('latin1') ?? '');
             if (this.count === this.snapshotRows) this.snapshotAt = seen;
             continue;
           }
@@ -67,7 +75,19 @@ class ChangeTopicReader {
   }
 }
 
-export async function measureTrunkline(postgresUrl: string, workload: Workload): Promise<EngineResult> {
+/**
+ * How the snapshot is timed: `acknowledged`, until the broker acknowledged every snapshot record
+ * (the topic's high watermark reached the row count; the broker fsyncs before it answers), the
+ * consumer reading the topic only afterwards to check every row is there; `consumed`, until a
+ * kafkajs consumer reading while the snapshot runs had every row (it then competes for the CPU).
+ */
+export type SnapshotTiming = 'acknowledged' | 'consumed';
+
+export async function measureTrunkline(
+  postgresUrl: string,
+  workload: Workload,
+  timing: SnapshotTiming,
+): Promise<EngineResult> {
   const { rows, rate, seconds } = workload;
   progress(`trunkline: loading ${rows} rows into a fresh database`);
   const db = await loadDatabase(postgresUrl, rows);
@@ -93,18 +113,45 @@ export async function measureTrunkline(postgresUrl: string, workload: Workload):
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
     await admin.disconnect();
     reader = new ChangeTopicReader(kafka, registry.url, rows);
-    await reader.start(topic);
+    if (timing === 'consumed') await reader.start(topic);
 
-    progress('trunkline: snapshot');
+    progress(`trunkline: snapshot (timed until ${timing})`);
+    const brokerCpuBefore = cpuSeconds(broker.process.pid);
     const launched = Date.now();
     await ingestor.start();
     const current = reader;
-    await waitUntil(() => current.snapshotAt > 0, Math.max(120_000, rows), 'the snapshot rows');
-    const snapshotSeconds = (current.snapshotAt - launched) / 1000;
-    progress(`trunkline: ${rows} snapshot rows consumed after ${snapshotSeconds.toFixed(2)} s`);
+    let firstAt = 0;
+    let snapshotAt = 0;
+    if (timing === 'consumed') {
+      await waitUntil(() => current.snapshotAt > 0, Math.max(120_000, rows), 'the snapshot rows');
+      firstAt = current.firstAt;
+      snapshotAt = current.snapshotAt;
+    } else {
+      const watermarks = await watchHighWatermark(broker.bootstrap, topic, rows, Math.max(120_000, rows));
+      firstAt = watermarks.firstAt;
+      snapshotAt = watermarks.allAt;
+    }
+    const snapshotSeconds = (snapshotAt - launched) / 1000;
+    // CPU each process used until then: on a shared machine wall time moves with the neighbours' load.
+    const cpu = {
+      ingestor: cpuSeconds(ingestor.process.pid),
+      broker: cpuSeconds(broker.process.pid) - brokerCpuBefore,
+    };
+    progress(
+      `trunkline: ${rows} snapshot rows ${timing} after ${snapshotSeconds.toFixed(2)} s; CPU s used: ingestor ${cpu.ingestor.toFixed(2)} (start-up included), broker ${cpu.broker.toFixed(2)}`,
+    );
 
     const done = await ingestor.process.waitForLog((entry) => entry.msg === 'snapshot done', 60_000);
     const doneAt = typeof done.time === 'string' ? Date.parse(done.time) : Number.NaN;
+    if (timing === 'acknowledged') {
+      await reader.start(topic);
+      await waitUntil(() => current.snapshotAt > 0, Math.max(120_000, rows), 'the snapshot rows (consumer)');
+    }
+    if (current.snapshotKeys.size !== rows)
+      throw new Error(
+        `the consumer read ${rows} snapshot records but only ${current.snapshotKeys.size} keys`,
+      );
+    progress(`trunkline: the consumer read every snapshot row (${current.snapshotKeys.size} distinct keys)`);
     await ingestor.process.waitForLog((entry) => entry.msg === 'streaming', 60_000);
     // One row through the stream before the measured load, so it starts on a live stream.
     await insertRows(db.sql, rows + 1, 1);
@@ -119,16 +166,48 @@ export async function measureTrunkline(postgresUrl: string, workload: Workload):
         rows,
         seconds: snapshotSeconds,
         rowsPerSec: rows / snapshotSeconds,
-        firstRowSeconds: (current.firstAt - launched) / 1000,
+        firstRowSeconds: (firstAt - launched) / 1000,
         doneLoggedSeconds: (doneAt - launched) / 1000,
+        cpuSeconds: cpu,
       },
       streaming: { load, latency: latencyFigures(current.samples) },
     };
   } finally {
+    // For looking into a run: BENCH_CDC_INGESTOR_LOG=<file> keeps the ingestor's log lines.
+    const logFile = process.env.BENCH_CDC_INGESTOR_LOG;
+    if (logFile !== undefined && ingestor !== undefined) writeFileSync(logFile, ingestor.process.output());
     await reader?.stop().catch(() => undefined);
     await ingestor?.stop();
     await registry?.stop();
     await broker.destroy();
     await db.drop();
+  }
+}
+
+/**
+ * Polls the topic's high watermark (every 10 ms, one ListOffsets request) until it reaches
+ * `rows`: the times it first moved and reached `rows`. The broker moves it only for records it
+ * acknowledged (acks=all, after its fsync), so this is when every snapshot record was acknowledged.
+ */
+async function watchHighWatermark(
+  bootstrap: string,
+  topic: string,
+  rows: number,
+  timeoutMs: number,
+): Promise<{ firstAt: number; allAt: number }> {
+  const watermark = await HighWatermark.open(bootstrap, topic);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let firstAt = 0;
+    for (;;) {
+      const high = await watermark.read();
+      const now = Date.now();
+      if (high > 0n && firstAt === 0) firstAt = now;
+      if (high >= BigInt(rows)) return { firstAt, allAt: now };
+      if (now > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the snapshot rows`);
+      await sleep(10);
+    }
+  } finally {
+    watermark.close();
   }
 }

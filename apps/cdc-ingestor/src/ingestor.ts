@@ -101,10 +101,9 @@ export class CdcIngestor {
       brokers: config.kafkaBrokers,
       logCreator: kafkaLogCreator(logger),
     });
-    this.producer = new EventProducer(this.kafka, {
+    this.producer = new EventProducer({
       logger,
-      // kafkajs groups a request's records per partition in quadratic time: moderate batches.
-      maxBatchRecords: 1000,
+      brokers: config.kafkaBrokers,
       maxBufferedBytes: config.maxBufferedBytes,
       requestTimeoutMs: 30_000,
     });

@@ -165,3 +165,66 @@ describe('parseInterval', () => {
     expect(() => parseInterval('1-2')).toThrow('IntervalStyle');
   });
 });
+
+describe('parseTimestamp, common shape', () => {
+  // The common shape is parsed on a faster path: it must agree with JavaScript's own calendar.
+  it('agrees with Date for instants from year 1000 to 2999, any offset', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -30_610_224_000_000, max: 32_503_679_999_999 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: -15 * 60, max: 15 * 60 }),
+        (ms, extraMicros, offsetMinutes) => {
+          const local = new Date(ms + offsetMinutes * 60_000).toISOString(); // 1234-05-06T07:08:09.123Z
+          const sign = offsetMinutes < 0 ? '-' : '+';
+          const abs = Math.abs(offsetMinutes);
+          const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+          const micros = `${local.slice(20, 23)}${String(extraMicros).padStart(3, '0')}`;
+          const text = `${local.slice(0, 10)} ${local.slice(11, 19)}.${micros}${offset}`;
+          const expected = BigInt(ms - (((ms % 1000) + 1000) % 1000)) * 1000n + BigInt(Number(micros));
+          expect(parseTimestamp(text, true)).toBe(expected);
+          expect(parseTimestamp(`${local.slice(0, 10)} ${local.slice(11, 19)}.${micros}`, false)).toBe(
+            BigInt(ms + offsetMinutes * 60_000 - (((ms % 1000) + 1000) % 1000)) * 1000n +
+              BigInt(Number(micros)),
+          );
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['2024-06-01 12:00:00+05:30', '2024-06-01T12:00:00+05:30', 0],
+    ['2024-06-01T12:00:00.5-0330', '2024-06-01T12:00:00-03:30', 500_000],
+    ['2024-06-01 12:00:00.000001+00', '2024-06-01T12:00:00Z', 1],
+    ['1969-12-31 23:59:59.999999+00', '1969-12-31T23:59:59Z', 999_999],
+  ])('reads %s', (text, iso, micros) => {
+    expect(parseTimestamp(text, true)).toBe(BigInt(Date.parse(iso)) * 1000n + BigInt(micros));
+  });
+
+  it('reads offsets with seconds as the general path does', () => {
+    // 12:00:00+05:30:15 is 06:29:45 UTC.
+    expect(parseTimestamp('2024-06-01 12:00:00+05:30:15', true)).toBe(
+      BigInt(Date.parse('2024-06-01T06:29:45Z')) * 1000n,
+    );
+    expect(parseTimestamp('2024-06-01 12:00:00+053015', true)).toBe(
+      BigInt(Date.parse('2024-06-01T06:29:45Z')) * 1000n,
+    );
+  });
+
+  it.each([
+    '2024-06-01 12:00:00.1234567+00',
+    '2024-06-01 12:00:00.+00',
+    '2024-06-01 12:00:00+05:',
+    '2024-06-01 12:00:00+5',
+    '2024-06-01 12:00+00',
+    '2024-06-01 12:00:00+00 junk',
+  ])('refuses %s', (text) => {
+    expect(() => parseTimestamp(text, true)).toThrow();
+  });
+
+  it('still refuses an offset on a timestamp and its absence on a timestamptz', () => {
+    expect(() => parseTimestamp('2024-06-01 12:00:00+00', false)).toThrow();
+    expect(() => parseTimestamp('2024-06-01 12:00:00', true)).toThrow();
+    expect(() => parseTimestamp('2024-13-01 12:00:00+00', true)).toThrow();
+  });
+});

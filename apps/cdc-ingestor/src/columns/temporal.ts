@@ -95,12 +95,110 @@ export function parseTime(text: string): bigint {
   return micros;
 }
 
+/** Seconds within which seconds × 10^6 + micros stays an exact double (2^53). */
+const EXACT_SECONDS = 9e9;
+
+/** The number written by `length` digits at `at`, or -1 if any of them is not a digit. */
+function digitsAt(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < at + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** An offset's optional `[:]MM` or `[:]SS` part at `at`: its value and where it ends, or undefined. */
+function offsetPart(text: string, at: number): { value: number; end: number } | undefined {
+  const colon = text.charCodeAt(at) === 58 ? 1 : 0;
+  if (at + colon + 2 > text.length) return undefined;
+  const value = digitsAt(text, at + colon, 2);
+  return value < 0 ? undefined : { value, end: at + colon + 2 };
+}
+
+/**
+ * parseTimestamp's result for the shape nearly every timestamp prints in, "YYYY-MM-DD
+ * HH:MM:SS[.ffffff]" (a 4-digit year AD) with an offset "±HH[[:]MM[[:]SS]]" exactly when
+ * `withTimeZone`, read char by char and computed in doubles (the snapshot parses one per row);
+ * undefined for any other text (BC, infinities, 5-digit years, a missing or unexpected offset,
+ * far instants), which the general path parses or refuses.
+ */
+function commonTimestamp(text: string, withTimeZone: boolean): bigint | undefined {
+  const length = text.length;
+  if (length < 19) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hours = digitsAt(text, 11, 2);
+  const minutes = digitsAt(text, 14, 2);
+  const secs = digitsAt(text, 17, 2);
+  const separator = text.charCodeAt(10);
+  if (
+    (year | month | day | hours | minutes | secs) < 0 ||
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    (separator !== 32 && separator !== 84) || // space or T
+    text.charCodeAt(13) !== 58 || // :
+    text.charCodeAt(16) !== 58 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31
+  )
+    return undefined;
+  let at = 19;
+  let micros = 0;
+  if (at < length && text.charCodeAt(at) === 46) {
+    // .f{1,6}
+    let scale = 100_000;
+    at++;
+    const first = at;
+    for (; at < length && at - first < 6; at++) {
+      const digit = text.charCodeAt(at) - 48;
+      if (digit < 0 || digit > 9) break;
+      micros += digit * scale;
+      scale /= 10;
+    }
+    if (at === first) return undefined;
+  }
+  let offset = 0;
+  const sign = at < length ? text.charCodeAt(at) : 0;
+  if (sign === 43 || sign === 45) {
+    // ±HH[[:]MM[[:]SS]]
+    if (!withTimeZone || at + 3 > length) return undefined;
+    const offsetHours = digitsAt(text, at + 1, 2);
+    if (offsetHours < 0) return undefined;
+    offset = offsetHours * 3600;
+    at += 3;
+    const offsetMinutes = offsetPart(text, at);
+    if (offsetMinutes !== undefined) {
+      offset += offsetMinutes.value * 60;
+      at = offsetMinutes.end;
+      const offsetSeconds = offsetPart(text, at);
+      if (offsetSeconds !== undefined) {
+        offset += offsetSeconds.value;
+        at = offsetSeconds.end;
+      }
+    }
+    if (sign === 45) offset = -offset;
+  } else if (withTimeZone) {
+    return undefined;
+  }
+  if (at !== length) return undefined;
+  const seconds = daysFromCivil(year, month, day) * 86_400 + hours * 3600 + minutes * 60 + secs - offset;
+  if (seconds >= EXACT_SECONDS || seconds <= -EXACT_SECONDS) return undefined;
+  return BigInt(seconds * 1_000_000 + micros);
+}
+
 /**
  * `timestamp` (local, read as if UTC) or `timestamptz` (its offset applied, so UTC) →
  * microseconds since 1970-01-01T00:00:00Z; infinities → TIMESTAMP_INFINITY / _MINUS_INFINITY,
  * and so are instants after the largest Avro long (see below).
  */
 export function parseTimestamp(text: string, withTimeZone: boolean): bigint {
+  const common = commonTimestamp(text, withTimeZone);
+  if (common !== undefined) return common;
   if (text === 'infinity') return TIMESTAMP_INFINITY;
   if (text === '-infinity') return TIMESTAMP_MINUS_INFINITY;
   const typeName = withTimeZone ? 'timestamptz' : 'timestamp';

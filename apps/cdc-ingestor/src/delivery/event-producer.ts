@@ -1,6 +1,6 @@
+import { IdempotentProducer, type OutgoingRecord } from '@trunkline/kafka-client';
 import type { Logger } from '@trunkline/runtime';
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 
 /** One record for the broker, and what to do once the broker acknowledged it. */
 export interface OutgoingEvent {
@@ -13,38 +13,31 @@ export interface OutgoingEvent {
 
 export interface EventProducerOptions {
   logger: Logger;
-  /** Most records in one produce request. */
-  maxBatchRecords: number;
+  /** Bootstrap brokers. */
+  brokers: readonly string[];
   /** Bytes of keys and values queued before `send` waits (backpressure on the source). */
   maxBufferedBytes: number;
-  /** Per-request timeout; kafkajs retries after it, since nothing may be skipped. */
+  /** Per-request timeout; the request is sent again after it, since nothing may be skipped. */
   requestTimeoutMs: number;
+  /** Largest record batch (default just under the broker's default max.message.bytes, 1 MiB). */
+  maxBatchBytes?: number;
 }
 
 /**
- * Sends change events with the idempotent producer (acks=all), one request at a time so each
- * key keeps its order, batching whatever queued while the previous request was in flight.
- * When the broker is slow or down the queue fills and `send` waits, which pauses the reader.
+ * Sends change events with an idempotent producer (acks=all; libs/kafka-client's, on our own
+ * protocol codec, since kafkajs spent most of the snapshot's CPU building requests record by
+ * record). Each partition keeps up to 5 requests in flight in sequence order, and a failed one
+ * goes again with the same sequence numbers, so each key keeps its order and nothing is skipped.
+ * When the broker is slow or down unacknowledged bytes pile up and `send` waits, which pauses
+ * the reader.
  */
 export class EventProducer {
-  private readonly producer: Producer;
-  private queue: OutgoingEvent[] = [];
+  private producer: IdempotentProducer | undefined;
   private queuedBytes = 0;
-  private inFlight: Promise<void> | undefined;
   private roomWaiters: (() => void)[] = [];
   private acknowledged = 0;
 
-  constructor(
-    kafka: Kafka,
-    private readonly options: EventProducerOptions,
-  ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
-    });
-  }
+  constructor(private readonly options: EventProducerOptions) {}
 
   /** Records the broker acknowledged since start. */
   get acknowledgedRecords(): number {
@@ -56,7 +49,15 @@ export class EventProducer {
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
+    const producer = new IdempotentProducer({
+      brokers: [...this.options.brokers],
+      clientId: 'trunkline-cdc-ingestor',
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      logger: this.options.logger,
+      ...(this.options.maxBatchBytes === undefined ? {} : { maxBatchBytes: this.options.maxBatchBytes }),
+    });
+    await producer.connect();
+    this.producer = producer;
   }
 
   /** Queues an event; waits first while the queue is full. */
@@ -64,70 +65,60 @@ export class EventProducer {
     while (this.queuedBytes >= this.options.maxBufferedBytes) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
-    this.queue.push(event);
-    this.queuedBytes += sizeOf(event);
-    this.pump();
+    this.enqueue(event);
+  }
+
+  /**
+   * Whether `send` would wait now. A caller with many events may `enqueue` while this is false
+   * and await `send` only when it is true, saving a promise per event.
+   */
+  get isFull(): boolean {
+    return this.queuedBytes >= this.options.maxBufferedBytes;
+  }
+
+  /** Queues an event without waiting for room (the caller checked `isFull`). */
+  enqueue(event: OutgoingEvent): void {
+    const producer = this.producer;
+    if (producer === undefined) throw new Error('the event producer is not connected');
+    const size = sizeOf(event);
+    // The callback holds only what it needs, not the event: the producer copies key and value
+    // into its batch at once, so they can be freed young.
+    const { onAcknowledged } = event;
+    this.queuedBytes += size;
+    producer.send(event.topic, toRecord(event), () => {
+      this.queuedBytes -= size;
+      this.acknowledged++;
+      onAcknowledged();
+      if (this.roomWaiters.length > 0 && this.queuedBytes < this.options.maxBufferedBytes) {
+        const waiters = this.roomWaiters;
+        this.roomWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    });
   }
 
   /** Resolves when everything queued so far is acknowledged. */
   async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight) {
-      await (this.inFlight ?? Promise.resolve());
-      if (!this.inFlight) this.pump();
-    }
+    await this.producer?.flush();
   }
 
   async stop(): Promise<void> {
     await this.flush().catch(() => undefined);
-    await this.producer.disconnect();
+    this.producer?.close();
   }
+}
 
-  private pump(): void {
-    if (this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatchRecords);
-    this.inFlight = this.sendBatch(batch).finally(() => {
-      this.inFlight = undefined;
-      this.pump();
-    });
+function toRecord(event: OutgoingEvent): OutgoingRecord {
+  // Without headers the event is already a record (key and value): no copy per event.
+  if (event.headers === undefined) return event as OutgoingRecord;
+  const headers: { key: Buffer; value: Buffer | null }[] = [];
+  for (const [name, value] of Object.entries(event.headers)) {
+    if (value === undefined) continue;
+    // kafkajs sends a list of values as one header per value.
+    for (const item of Array.isArray(value) ? value : [value])
+      headers.push({ key: Buffer.from(name), value: Buffer.isBuffer(item) ? item : Buffer.from(item) });
   }
-
-  private async sendBatch(batch: OutgoingEvent[]): Promise<void> {
-    const byTopic = new Map<string, OutgoingEvent[]>();
-    for (const event of batch) {
-      const list = byTopic.get(event.topic) ?? [];
-      list.push(event);
-      byTopic.set(event.topic, list);
-    }
-    const topicMessages = [...byTopic].map(([topic, events]) => ({
-      topic,
-      messages: events.map((e) => ({
-        key: e.key,
-        value: e.value,
-        ...(e.headers ? { headers: e.headers } : {}),
-      })),
-    }));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer.sendBatch({ topicMessages, acks: -1, timeout: this.options.requestTimeoutMs });
-        break;
-      } catch (error) {
-        // Never skipped: the batch is sent again (a duplicate carries the same LSN) until the broker takes it.
-        this.options.logger.warn(
-          { attempt, records: batch.length, reason: (error as Error).message },
-          'the broker did not take a batch of change events; retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
-      }
-    }
-    for (const event of batch) {
-      this.queuedBytes -= sizeOf(event);
-      event.onAcknowledged();
-    }
-    this.acknowledged += batch.length;
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const wake of waiters) wake();
-  }
+  return { key: event.key, value: event.value, headers };
 }
 
 function sizeOf(event: OutgoingEvent): number {

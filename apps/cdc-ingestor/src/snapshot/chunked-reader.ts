@@ -21,6 +21,45 @@ export function qualifiedName(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
 
+/** One chunk's query: the first when `after` is undefined, otherwise the one after that key. */
+type ChunkQuery = (after: readonly (string | null)[] | undefined) => {
+  text: string;
+  values: (string | null)[];
+  rowMode: 'array';
+};
+
+/** The key of a chunk's last row, in the text form the next chunk's query takes. */
+type TailKey = (rows: TextRow[]) => (string | null)[];
+
+function chunkQueries(table: SnapshotTable, chunkSize: number): { query: ChunkQuery; tailKey: TailKey } {
+  if (table.key.length === 0)
+    throw new Error(`${table.schema}.${table.table} has no key to read it in order by`);
+  // Output columns get names of their own (c0, c1, ...): ORDER BY a name that is also an
+  // output column sorts by the output, here the text form, not by the key's own type.
+  const select = table.columns.map((c, i) => `t.${quoteIdent(c.name)}::text AS c${i}`).join(', ');
+  const from = `${qualifiedName(table.schema, table.table)} AS t`;
+  const keyList = table.key.map((k) => `t.${quoteIdent(k)}`).join(', ');
+  const keyIndexes = table.key.map((k) => table.columns.findIndex((c) => c.name === k));
+  const keyTypes = table.key.map((k) => table.columns.find((c) => c.name === k)!.typeName);
+  return {
+    query: (last) => {
+      const where =
+        last === undefined
+          ? ''
+          : `WHERE (${keyList}) > (${keyTypes.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
+      return {
+        text: `SELECT ${select} FROM ${from} ${where} ORDER BY ${keyList} LIMIT ${chunkSize}`,
+        values: last === undefined ? [] : [...last],
+        rowMode: 'array',
+      };
+    },
+    tailKey: (rows) => {
+      const tail = rows[rows.length - 1]!;
+      return keyIndexes.map((i) => tail[i] ?? null);
+    },
+  };
+}
+
 /**
  * Reads a table in key order, `chunkSize` rows at a time, on a connection whose transaction
  * holds the snapshot (keyset pagination: each chunk starts after the last key read, so a
@@ -33,31 +72,42 @@ export async function* readChunks(
   chunkSize: number,
   after?: readonly (string | null)[],
 ): AsyncGenerator<TextRow[]> {
-  if (table.key.length === 0)
-    throw new Error(`${table.schema}.${table.table} has no key to read it in order by`);
-  // Output columns get names of their own (c0, c1, ...): ORDER BY a name that is also an
-  // output column sorts by the output, here the text form, not by the key's own type.
-  const select = table.columns.map((c, i) => `t.${quoteIdent(c.name)}::text AS c${i}`).join(', ');
-  const from = `${qualifiedName(table.schema, table.table)} AS t`;
-  const keyList = table.key.map((k) => `t.${quoteIdent(k)}`).join(', ');
-  const keyIndexes = table.key.map((k) => table.columns.findIndex((c) => c.name === k));
-  const keyTypes = table.key.map((k) => table.columns.find((c) => c.name === k)!.typeName);
+  const { query, tailKey } = chunkQueries(table, chunkSize);
   let last = after;
   for (;;) {
-    const params: (string | null)[] = last === undefined ? [] : [...last];
-    const where =
-      last === undefined
-        ? ''
-        : `WHERE (${keyList}) > (${keyTypes.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
-    const { rows } = await client.query<TextRow>({
-      text: `SELECT ${select} FROM ${from} ${where} ORDER BY ${keyList} LIMIT ${chunkSize}`,
-      values: params,
-      rowMode: 'array',
-    });
+    const { rows } = await client.query<TextRow>(query(last));
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < chunkSize) return;
-    const tail = rows[rows.length - 1]!;
-    last = keyIndexes.map((i) => tail[i] ?? null);
+    last = tailKey(rows);
+  }
+}
+
+/**
+ * readChunks, one chunk ahead: the next chunk's query is sent as soon as a chunk arrives,
+ * before the caller works on it, so Postgres (a process of its own) reads and prints the next
+ * rows while this one encodes and sends the current ones. Same rows, same order.
+ */
+export async function* readChunksAhead(
+  client: Client,
+  table: SnapshotTable,
+  chunkSize: number,
+  after?: readonly (string | null)[],
+): AsyncGenerator<TextRow[]> {
+  const { query, tailKey } = chunkQueries(table, chunkSize);
+  const send = (last: readonly (string | null)[] | undefined) => {
+    const pending = client.query<TextRow>(query(last));
+    // A failure while the caller still works on the previous chunk is not "unhandled" (which
+    // would end the process): it is thrown to the caller when it asks for this chunk.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let next: Promise<{ rows: TextRow[] }> | undefined = send(after);
+  while (next !== undefined) {
+    const { rows }: { rows: TextRow[] } = await next;
+    next = undefined;
+    if (rows.length === 0) return;
+    if (rows.length === chunkSize) next = send(tailKey(rows));
+    yield rows;
   }
 }

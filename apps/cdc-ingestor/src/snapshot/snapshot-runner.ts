@@ -1,11 +1,10 @@
 import type { Logger } from '@trunkline/runtime';
 import type { Client } from 'pg';
 import type { CapturedTable } from '../capture/captured-table';
-import { CONNECTOR_VERSION } from '../capture/change-capture';
-import { keyOf, resolveUnchanged, textRow } from '../capture/row-values';
 import type { EventProducer } from '../delivery/event-producer';
 import type { ChangeEnvelope } from '../events/change-event';
-import { readChunks, type SnapshotTable } from './chunked-reader';
+import { readChunksAhead, type SnapshotTable } from './chunked-reader';
+import { SnapshotEvents } from './snapshot-events';
 
 export interface SnapshotOptions {
   topicPrefix: string;
@@ -39,47 +38,26 @@ export async function runSnapshot(
       table.snapshotRows = 0;
       table.snapshotTotalRows = await estimateRows(client, table.relationId);
       const spec = await snapshotSpec(client, table);
-      let previous: ChangeEnvelope | undefined;
-      let previousKey: Buffer | null = null;
-      const flushPrevious = async (last: 'table' | 'snapshot' | undefined) => {
-        if (previous === undefined) return;
-        if (last === 'table') previous.source.snapshot = 'last_in_data_collection';
-        if (last === 'snapshot') previous.source.snapshot = 'last';
-        await producer.send({
-          topic: table.topic,
-          key: previousKey,
-          value: table.encoder.encodeValue(previous),
-          onAcknowledged: () => {
-            table.eventsSent++;
-          },
-        });
-        previous = undefined;
+      const events = new SnapshotEvents(table, consistentLsn, started, options);
+      const onAcknowledged = () => {
+        table.eventsSent++;
       };
-      for await (const rows of readChunks(client, spec, options.chunkSize)) {
+      // Each row is sent once the next one is read, so the table's last row can say so.
+      let previous: { key: Buffer | null; envelope: ChangeEnvelope } | undefined;
+      const eventOf = (row: { key: Buffer | null; envelope: ChangeEnvelope }) => ({
+        topic: table.topic,
+        key: row.key,
+        value: table.encoder.encodeValue(row.envelope),
+        onAcknowledged,
+      });
+      for await (const rows of readChunksAhead(client, spec, options.chunkSize)) {
         for (const values of rows) {
-          await flushPrevious(undefined);
-          const after = resolveUnchanged(table.codec, textRow(table.codec, values), undefined);
-          previous = {
-            before: null,
-            after,
-            op: 'r',
-            ts_ms: BigInt(Date.now()),
-            source: {
-              version: CONNECTOR_VERSION,
-              connector: 'postgresql',
-              name: options.topicPrefix,
-              ts_ms: started,
-              snapshot: 'true',
-              db: options.database,
-              sequence: JSON.stringify([null, consistentLsn.toString()]),
-              schema: table.codec.table.schema,
-              table: table.codec.table.table,
-              txId: null,
-              lsn: consistentLsn,
-              xmin: null,
-            },
-          };
-          previousKey = table.encoder.encodeKey(keyOf(table.codec, after));
+          if (previous !== undefined) {
+            // A promise per row only when the producer is full (backpressure), not for every row.
+            if (producer.isFull) await producer.send(eventOf(previous));
+            else producer.enqueue(eventOf(previous));
+          }
+          previous = events.next(values);
           table.snapshotRows++;
         }
         options.logger.info(
@@ -87,7 +65,13 @@ export async function runSnapshot(
           'snapshot progress',
         );
       }
-      await flushPrevious(index === capturing.length - 1 ? 'snapshot' : 'table');
+      if (previous !== undefined) {
+        const last = index === capturing.length - 1 ? 'last' : 'last_in_data_collection';
+        const { envelope } = previous;
+        await producer.send(
+          eventOf({ ...previous, envelope: { ...envelope, source: { ...envelope.source, snapshot: last } } }),
+        );
+      }
       table.snapshotDone = true;
       table.state = 'capturing';
     }
