@@ -28,7 +28,7 @@ import { protobufFormat } from './encoding/protobuf-format';
 import { TransactionTopic, withTransactionBlock } from './events/transaction-metadata';
 import { IncrementalSnapshots } from './snapshot/incremental-snapshot';
 import { parseSignal, SignalError, signalTableDdl, tablesNamed } from './snapshot/signals';
-import { runSnapshot } from './snapshot/snapshot-runner';
+import { runSnapshot, SnapshotStopped } from './snapshot/snapshot-runner';
 import { ReconnectingClient } from './source-client';
 import { type IngestorState, IngestorStateStore } from './state/ingestor-state';
 
@@ -56,6 +56,9 @@ export interface IngestorConfig {
 }
 
 export type Phase = 'starting' | 'snapshotting' | 'streaming' | 'paused' | 'reconnecting' | 'stopped';
+
+/** How long stop() waits for each of the broker's acknowledgements and the slot's reader. */
+const STOP_WAIT_MS = 3000;
 
 /** How many acted-on signal ids are remembered, to ignore signals read again after a restart. */
 const SIGNALS_REMEMBERED = 100;
@@ -88,6 +91,8 @@ export class CdcIngestor {
   private stream: ReplicationStream | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  /** Called once stop() begins: waits that should end at once. */
+  private readonly onStop: (() => void)[] = [];
   private running: Promise<void> | undefined;
   phase: Phase = 'starting';
   database = '';
@@ -173,25 +178,29 @@ export class CdcIngestor {
     await this.preparePublication();
     this.snapshots.restore(this.state?.incrementalSnapshots ?? []);
     this.running = this.runSlot().catch((error: Error) => {
-      this.logger.error({ err: error }, 'the ingestor stopped on an error');
+      if (error instanceof SnapshotStopped)
+        this.logger.info('the snapshot was stopped; the next start takes it again');
+      else this.logger.error({ err: error }, 'the ingestor stopped on an error');
       this.phase = 'stopped';
     });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of this.onStop.splice(0)) wake();
     for (const timer of this.timers) clearInterval(timer);
     await this.snapshots.stop();
     this.capture?.stop();
     this.stream?.resume();
-    await this.producer.flush().catch(() => undefined);
-    if (this.replication) {
-      this.replication.acknowledge(this.tracker.confirmed);
-      await this.replication.close().catch(() => undefined);
-    }
-    await this.running?.catch(() => undefined);
-    await this.producer.stop();
-    await this.saving;
+    // A broker that is down never acknowledges: what it did not take is read from the slot again
+    // after the restart, so the wait is bounded.
+    await within(STOP_WAIT_MS, this.producer.flush());
+    // Before streaming started (during the snapshot) there is nothing to acknowledge.
+    this.stream?.acknowledge(this.tracker.confirmed);
+    await this.replication?.close().catch(() => undefined);
+    await within(STOP_WAIT_MS, this.running);
+    await within(STOP_WAIT_MS, this.producer.stop());
+    await within(STOP_WAIT_MS, this.saving);
     await this.states.close();
     await this.sql.end().catch(() => undefined);
     this.phase = 'stopped';
@@ -394,6 +403,7 @@ export class CdcIngestor {
             database: this.database,
             chunkSize: this.config.snapshotChunkSize,
             logger: this.logger,
+            stopping: () => this.stopping,
           });
         } finally {
           await reader.end().catch(() => undefined);
@@ -420,12 +430,15 @@ export class CdcIngestor {
       try {
         if (this.replication === undefined)
           this.replication = await ReplicationConnection.open(this.connectionConfig(true));
+        // stop() closes what it sees; what opened while it ran is closed on the way out below.
+        if (this.stopping) break;
         this.stream = await this.replication.startReplication(this.config.slotName, {
           startLsn: this.tracker.confirmed,
           publications: [this.config.publicationName],
           protoVersion: 1,
           messages: true,
         });
+        if (this.stopping) break;
         this.phase = 'streaming';
         attempt = 0;
         this.startTimers();
@@ -463,14 +476,29 @@ export class CdcIngestor {
         // Events read but not acknowledged are sent again after the reconnect: they carry the same LSNs.
         await this.producer.flush().catch(() => undefined);
         this.tracker = new LsnTracker(this.tracker.confirmed);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await this.pauseUnlessStopping(delay);
       }
     }
+    if (this.stopping) await this.replication?.close().catch(() => undefined);
   }
 
   /** Whether a table is captured: selected, and not the signal table. */
   private selects(schema: string, table: string): boolean {
     return `${schema}.${table}` !== this.config.signalTable && this.selection.matches(schema, table);
+  }
+
+  /** Waits `ms`, or less when stop() is called meanwhile. */
+  private pauseUnlessStopping(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const at = this.onStop.indexOf(done);
+        if (at >= 0) this.onStop.splice(at, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.onStop.push(done);
+    });
   }
 
   /** Merges into the state kept in the state topic; writes go out in call order. */
@@ -563,6 +591,18 @@ export class CdcIngestor {
       );
     }
   }
+}
+
+/** Waits for `work` (its failure ignored), `ms` at most. */
+async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    (work ?? Promise.resolve()).catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** `schema.table` into its parts (the schema is the part before the first dot). */

@@ -1,72 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CdcAdminService, type GetStatusResponse } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { parseLsn } from '@trunkline/pg-replication';
 import { createGrpcClient, type GrpcClient } from '@trunkline/runtime';
 import {
-  ChildService,
   describeEachBroker,
   describeWithEngine,
+  TrunklineTestBroker,
   type TrunklineTestCdcIngestor,
-  trunklineCommand,
 } from '@trunkline/testing';
 import { Client } from 'pg';
 import { CdcTestStack } from './testing/cdc-stack';
 import { ChangeReader, type ReadChange } from './testing/change-reader';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A Trunkline broker this test owns: killed and started again on the same port and data dir. */
-class RestartableBroker {
-  private service: ChildService | undefined;
-  private readonly dataDir = mkdtempSync(join(tmpdir(), 'trunkline-broker-'));
-  private port = 0;
-
-  get bootstrap(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.port === 0) this.port = await freePort();
-    this.service = await ChildService.start({
-      command: trunklineCommand(
-        'serve',
-        'broker',
-        '--data-dir',
-        this.dataDir,
-        '--kafka-port',
-        String(this.port),
-        '--advertised-host',
-        '127.0.0.1',
-        '--grpc-port',
-        '0',
-        '--http-port',
-        '0',
-      ),
-    });
-  }
-
-  /** SIGKILL, as a crash (or a pulled cable) would. */
-  async kill(): Promise<void> {
-    this.service?.signal('SIGKILL');
-    await this.service?.exited;
-  }
-
-  async destroy(): Promise<void> {
-    await this.service?.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resident memory of a process, in bytes. */
 function rssOf(pid: number): number {
@@ -113,7 +59,7 @@ describeWithEngine('postgres', 'the CDC ingestor when the broker or the source g
    * is back on the same port and data.
    */
   describe('broker down [trunkline]', () => {
-    const broker = new RestartableBroker();
+    const broker = new TrunklineTestBroker();
     const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
     const { db } = stack;
     let ingestor: TrunklineTestCdcIngestor;

@@ -77,7 +77,8 @@ describe('trunkline', () => {
     expect(up.output()).toMatch(/^postgres +postgres 127\.0\.0\.1:5432$/m);
     for (const service of services) expect(up.output()).toMatch(new RegExp(`^${service.name} +grpc `, 'm'));
     up.signal('SIGINT');
-    expect((await up.exited).code).toBe(0);
+    // The output says why, when it does not stop cleanly.
+    expect({ code: (await up.exited).code, output: up.output() }).toMatchObject({ code: 0 });
     expect(readdirSync(dataDir)).toEqual(
       expect.arrayContaining(services.filter((s) => 'dataDir' in s.settings).map((s) => s.name)),
     );

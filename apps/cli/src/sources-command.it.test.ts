@@ -42,6 +42,7 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
       extraArgs: ['--snapshot-chunk-size', '10'],
     });
     await ingestor.start();
+    await ingestor.process.waitForLog((entry) => entry.msg === 'streaming', 60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -67,26 +68,6 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
       await sleep(50);
     }
   }
-
-  it('status --watch shows a progress bar per table while the snapshot runs, until Ctrl-C', async () => {
-    const child = watch();
-    await outputWhen(child, (o) => o.includes('snapshot progress'), 'snapshot progress');
-    await outputWhen(child, (o) => /^phase: +streaming$/m.test(o), 'streaming phase');
-    child.signal('SIGINT');
-    expect((await child.exited).code).toBe(0);
-    const output = child.output();
-    expect(output).toMatch(/^phase: +snapshotting$/m);
-    expect(output).toMatch(
-      /^confirmed LSN: +(none yet|[0-9A-F]+\/[0-9A-F]+) \(server at [0-9A-F]+\/[0-9A-F]+\)$/m,
-    );
-    expect(output).toMatch(/^ {2}public\.big +\[[#.]{30}\] +\d{1,3}% +[\d,]+\/20,000 rows$/m);
-    // orders is read after big: waiting, or (being small) at once done.
-    expect(output).toMatch(/^ {2}public\.orders +\[[#.]{30}\] +(0% +waiting|100% +25\/25 rows)$/m);
-    // The last frame, streaming, has no bars.
-    const frames = output.split(/^(?=slot: )/m).filter((f) => f.startsWith('slot: '));
-    expect(frames.length).toBeGreaterThanOrEqual(2);
-    expect(frames.at(-1)).not.toContain('snapshot progress');
-  }, 90_000);
 
   it('status prints the slot, lag and phase, then one row per table', async () => {
     const { code, stdout, stderr } = await trunkline('status');
@@ -231,6 +212,29 @@ describeWithEngine('postgres', 'trunkline sources against a running CDC ingestor
       stdout: 'captured now: public.big, public.orders (added tables are snapshotted incrementally)\n',
     });
   }, 60_000);
+
+  it('status --watch shows a progress bar per table while a snapshot runs, until Ctrl-C', async () => {
+    const child = watch();
+    await outputWhen(child, (o) => /^phase: +streaming$/m.test(o), 'a first status');
+    // Ten rows a chunk: two thousand chunks, each read between its watermarks, long enough to watch.
+    const started = await trunkline('snapshot', 'public.big', '--chunk-size', '10', '--detach');
+    expect(started).toMatchObject({ code: 0, stderr: '' });
+    await outputWhen(child, (o) => o.includes('snapshot progress'), 'snapshot progress');
+    await outputWhen(
+      child,
+      (o) => !(o.split(/^(?=slot: )/m).at(-1) ?? '').includes('snapshot progress'),
+      'the snapshot to end',
+    );
+    child.signal('SIGINT');
+    expect((await child.exited).code).toBe(0);
+    const output = child.output();
+    expect(output).toMatch(
+      /^confirmed LSN: +(none yet|[0-9A-F]+\/[0-9A-F]+) \(server at [0-9A-F]+\/[0-9A-F]+\)$/m,
+    );
+    expect(output).toMatch(/^ {2}public\.big +\[[#.]{30}\] +\d{1,3}% +[\d,]+\/20,000 rows$/m);
+    // Only the tables the snapshot reads have bars.
+    expect(output).not.toMatch(/^ {2}public\.orders +\[/m);
+  }, 120_000);
 
   it('rejects bad usage with one line and exit code 2', async () => {
     for (const [args, message] of [

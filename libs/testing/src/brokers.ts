@@ -31,10 +31,15 @@ export function testBrokerNames(): string[] {
   return names;
 }
 
-/** A Trunkline broker for one test file: a `trunkline serve broker` process on free ports and a fresh data dir. */
+/**
+ * A Trunkline broker for one test file: a `trunkline serve broker` process on free ports and a
+ * fresh data dir. Started again (after `stop` or `kill`), it keeps its Kafka port and its data,
+ * as a restarted broker would, so clients reconnect to the same address.
+ */
 export class TrunklineTestBroker extends ServiceProcess {
   protected readonly description = 'the Trunkline broker';
   private dataDir: string | undefined;
+  private kafkaPort = 0;
 
   async start(extraArgs: readonly string[] = []): Promise<void> {
     this.dataDir ??= mkdtempSync(join(tmpdir(), 'trunkline-broker-'));
@@ -45,7 +50,7 @@ export class TrunklineTestBroker extends ServiceProcess {
         '--data-dir',
         this.dataDir,
         '--kafka-port',
-        '0',
+        String(this.kafkaPort),
         '--grpc-port',
         '0',
         '--http-port',
@@ -53,6 +58,7 @@ export class TrunklineTestBroker extends ServiceProcess {
         ...extraArgs,
       ),
     );
+    this.kafkaPort = Number(this.bootstrap.slice(this.bootstrap.lastIndexOf(':') + 1));
   }
 
   get bootstrap(): string {

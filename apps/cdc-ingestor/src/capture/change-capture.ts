@@ -119,10 +119,9 @@ export class ChangeCapture {
           this.open = undefined;
           break;
         case 'message':
-          if (message.transactional) break;
           // A heartbeat outside any transaction: once everything before it is acknowledged the
           // slot may move to it, even when no captured table changed.
-          if (message.prefix === HEARTBEAT_PREFIX)
+          if (message.prefix === HEARTBEAT_PREFIX && !message.transactional)
             this.tracker.begin().seal(walEnd > message.lsn ? walEnd : message.lsn);
           if (message.prefix === WINDOW_PREFIX) {
             const closed = this.options.snapshots?.watermark(message.content);

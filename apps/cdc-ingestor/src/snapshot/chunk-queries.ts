@@ -17,14 +17,28 @@ export interface ChunkSource {
   keyIndexes: number[];
 }
 
-/** Reads the column types a chunk query casts key values to. */
-export async function chunkSource(client: Client, table: CapturedTable): Promise<ChunkSource> {
+/** Each column's type as format_type() prints it: what a key value is cast to in a chunk query. */
+export async function columnTypes(client: Client, relationId: number): Promise<Map<string, string>> {
   const { rows } = await client.query<{ attname: string; type: string }>(
     `SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute
       WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped`,
-    [table.relationId],
+    [relationId],
   );
-  const types = new Map(rows.map((r) => [r.attname, r.type]));
+  return new Map(rows.map((r) => [r.attname, r.type]));
+}
+
+/** The table's row count as the planner estimates it (pg_class.reltuples): a progress total. */
+export async function estimateRows(client: Client, relationId: number): Promise<number> {
+  const { rows } = await client.query<{ estimate: string }>(
+    'SELECT greatest(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1',
+    [relationId],
+  );
+  return Number(rows[0]?.estimate ?? 0);
+}
+
+/** Reads the column types a chunk query casts key values to. */
+export async function chunkSource(client: Client, table: CapturedTable): Promise<ChunkSource> {
+  const types = await columnTypes(client, table.relationId);
   const columns = table.codec.fields.map(({ column }) => column.name);
   const key = table.codec.table.primaryKey;
   if (key.length === 0) throw new Error(`${table.name} has no key to read it in chunks by`);

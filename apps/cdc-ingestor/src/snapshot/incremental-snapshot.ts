@@ -4,7 +4,15 @@ import { Client, type ClientConfig } from 'pg';
 import type { CapturedTable } from '../capture/captured-table';
 import { resolveUnchanged, textRow } from '../capture/row-values';
 import type { Row } from '../events/change-event';
-import { type ChunkSource, chunkSource, type KeyText, keyOfText, lastKey, readChunk } from './chunk-queries';
+import {
+  type ChunkSource,
+  chunkSource,
+  estimateRows,
+  type KeyText,
+  keyOfText,
+  lastKey,
+  readChunk,
+} from './chunk-queries';
 import { parseWatermark, SnapshotWindow, WINDOW_PREFIX, watermarkContent } from './snapshot-window';
 
 /** One requested incremental snapshot and how far it got: what the state topic keeps. */
@@ -318,8 +326,9 @@ export class IncrementalSnapshots {
   }
 
   private async emitWatermark(client: Client, window: string, edge: 'open' | 'close'): Promise<void> {
-    // Not transactional: the message is in the WAL at once, at the position it was written.
-    await client.query('SELECT pg_logical_emit_message(false, $1, $2)', [
+    // Transactional, in a transaction of its own: its commit flushes the WAL, so the stream
+    // reads it at once (a non-transactional message waits for the WAL writer, up to 200 ms).
+    await client.query('SELECT pg_logical_emit_message(true, $1, $2)', [
       WINDOW_PREFIX,
       watermarkContent({ window, edge }),
     ]);
@@ -366,12 +375,4 @@ export class IncrementalSnapshots {
     this.client = client;
     return client;
   }
-}
-
-async function estimateRows(client: Client, relationId: number): Promise<number> {
-  const { rows } = await client.query<{ estimate: string }>(
-    'SELECT greatest(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1',
-    [relationId],
-  );
-  return Number(rows[0]?.estimate ?? 0);
 }

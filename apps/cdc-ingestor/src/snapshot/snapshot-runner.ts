@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import type { CapturedTable } from '../capture/captured-table';
 import type { EventProducer } from '../delivery/event-producer';
 import type { ChangeEnvelope } from '../events/change-event';
+import { columnTypes, estimateRows } from './chunk-queries';
 import { readChunksAhead, type SnapshotTable } from './chunked-reader';
 import { SnapshotEvents } from './snapshot-events';
 
@@ -11,6 +12,15 @@ export interface SnapshotOptions {
   database: string;
   chunkSize: number;
   logger: Logger;
+  /** Asked between chunks: true stops the snapshot (with SnapshotStopped), e.g. on shutdown. */
+  stopping?: () => boolean;
+}
+
+/** The snapshot was stopped before its end; the next start takes it again from the beginning. */
+export class SnapshotStopped extends Error {
+  constructor() {
+    super('the snapshot was stopped before its end');
+  }
 }
 
 /**
@@ -51,6 +61,7 @@ export async function runSnapshot(
         onAcknowledged,
       });
       for await (const rows of readChunksAhead(client, spec, options.chunkSize)) {
+        if (options.stopping?.()) throw new SnapshotStopped();
         for (const values of rows) {
           if (previous !== undefined) {
             // A promise per row only when the producer is full (backpressure), not for every row.
@@ -83,22 +94,9 @@ export async function runSnapshot(
   await producer.flush();
 }
 
-async function estimateRows(client: Client, relationId: number): Promise<number> {
-  const { rows } = await client.query<{ estimate: string }>(
-    'SELECT greatest(reltuples, 0)::bigint AS estimate FROM pg_class WHERE oid = $1',
-    [relationId],
-  );
-  return Number(rows[0]?.estimate ?? 0);
-}
-
 /** The columns the snapshot selects (as pgoutput sends them: no generated ones) and the key's types. */
 async function snapshotSpec(client: Client, table: CapturedTable): Promise<SnapshotTable> {
-  const { rows } = await client.query<{ attname: string; type: string }>(
-    `SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute
-      WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped`,
-    [table.relationId],
-  );
-  const types = new Map(rows.map((r) => [r.attname, r.type]));
+  const types = await columnTypes(client, table.relationId);
   return {
     schema: table.codec.table.schema,
     table: table.codec.table.table,

@@ -25,6 +25,11 @@ export function parseVersion(raw: string): VersionSpec {
   throw errors.invalidVersion(raw);
 }
 
+/** A request value in an error message; String() throws on objects like {"toString": 0}. */
+function printed(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /** Checks a request body the way Confluent's server does, with its error codes. */
 export function schemaRequestFrom(body: unknown): SchemaRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -35,7 +40,7 @@ export function schemaRequestFrom(body: unknown): SchemaRequest {
   const schemaType = fields.schemaType ?? 'AVRO';
   if (typeof schemaType !== 'string' || !SCHEMA_TYPES.includes(schemaType.toUpperCase() as SchemaType))
     throw errors.invalidSchema(
-      `Invalid schema type ${String(schemaType)}; the types are ${SCHEMA_TYPES.join(', ')}`,
+      `Invalid schema type ${printed(schemaType)}; the types are ${SCHEMA_TYPES.join(', ')}`,
     );
   const references = fields.references ?? [];
   if (!Array.isArray(references)) throw errors.invalidSchema('references must be an array');
@@ -58,7 +63,7 @@ export function schemaRequestFrom(body: unknown): SchemaRequest {
   }
   if (fields.version !== undefined && fields.version !== null && fields.version !== -1) {
     if (!Number.isInteger(fields.version) || (fields.version as number) < 1)
-      throw errors.invalidVersion(String(fields.version));
+      throw errors.invalidVersion(printed(fields.version));
     request.version = fields.version as number;
   }
   return request;

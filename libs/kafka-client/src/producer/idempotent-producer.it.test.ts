@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ChildService, describeEachBroker, trunklineCommand } from '@trunkline/testing';
+import { describeEachBroker, TrunklineTestBroker } from '@trunkline/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { IdempotentProducer } from './idempotent-producer';
 
@@ -131,57 +127,8 @@ describeEachBroker('IdempotentProducer', (broker) => {
   }, 60_000);
 });
 
-/** A Trunkline broker on a fixed port and data directory, so it can be killed and started again. */
-class RestartableBroker {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'idem-broker-'));
-  port = 0;
-  private service: ChildService | undefined;
-
-  get bootstrap(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.port === 0) this.port = await freePort();
-    this.service = await ChildService.start({
-      command: trunklineCommand(
-        'serve',
-        'broker',
-        '--data-dir',
-        this.dataDir,
-        '--kafka-port',
-        String(this.port),
-        '--advertised-host',
-        '127.0.0.1',
-        '--grpc-port',
-        '0',
-        '--http-port',
-        '0',
-      ),
-    });
-  }
-
-  async kill(): Promise<void> {
-    this.service?.signal('SIGKILL');
-    await this.service?.exited;
-  }
-
-  async destroy(): Promise<void> {
-    await this.service?.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('IdempotentProducer when the broker goes away [trunkline]', () => {
-  const broker = new RestartableBroker();
+  const broker = new TrunklineTestBroker();
   beforeAll(() => broker.start(), 60_000);
   afterAll(() => broker.destroy(), 30_000);
 
