@@ -223,24 +223,6 @@ describeWithEngine('postgres', 'column types against postgres', (env) => {
     await client.end();
   });
 
-  it('reads pgvector vectors, or prints why it cannot', async () => {
-    const { rows } = await client.query("select 1 from pg_available_extensions where name = 'vector'");
-    if (rows.length === 0) {
-      process.stderr.write('SKIPPED pgvector: the vector extension is not available in this Postgres\n');
-      return;
-    }
-    await client.query(`create extension if not exists vector with schema ${schema}`);
-    await client.query(`create table ${schema}.vectors (id int primary key, embedding ${schema}.vector(3))`);
-    await client.query(`insert into ${schema}.vectors values (1, '[1,2.5,-3]')`);
-    const { rows: described } = await client.query<{ oid: number }>(
-      `select '${schema}.vectors'::regclass::oid::int8::float8 as oid`,
-    );
-    const [vectors] = await describeColumns(client, [described[0]!.oid]);
-    const codec = tableCodec(vectors!, 'trunkline');
-    const text = await client.query<{ embedding: string }>(`select embedding::text from ${schema}.vectors`);
-    expect(parseRow(codec, { embedding: text.rows[0]!.embedding }).embedding).toEqual([1, 2.5, -3]);
-  });
-
   it('describes the table from the catalog', () => {
     expect(table).toMatchObject({
       schema,
