@@ -309,6 +309,8 @@ export class IncrementalSnapshots {
   ): Promise<void> {
     if (table !== undefined) {
       table.snapshotDone = true;
+      // The estimate was a progress total; now the count is known.
+      table.snapshotTotalRows = table.snapshotRows;
       if (table.state === 'snapshotting') table.state = 'capturing';
       this.options.logger.info(
         { snapshot: request.id, table: table.name, rows: table.snapshotRows },

@@ -84,6 +84,8 @@ export async function runSnapshot(
         );
       }
       table.snapshotDone = true;
+      // The estimate was a progress total; now the count is known.
+      table.snapshotTotalRows = table.snapshotRows;
       table.state = 'capturing';
     }
     await client.query('COMMIT');
