@@ -4,21 +4,10 @@ import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { Client } from 'pg';
 import { CdcTestStack } from '../testing/cdc-stack';
 import { ChangeReader, type ReadChange } from '../testing/change-reader';
+import { replayItems } from '../testing/replay';
 
 const ITEMS = 20_000;
 const BIG = 30_000;
-
-/** The state a consumer that applies every change in order ends up with, by key. */
-function replay(changes: readonly ReadChange[]): Map<number, string> {
-  const state = new Map<number, string>();
-  for (const change of changes) {
-    const id = Number(change.key?.id);
-    if (change.value === null || change.value.op === 'd') state.delete(id);
-    else if (change.value.after)
-      state.set(id, `${Number(change.value.after.value)}:${change.value.after.label}`);
-  }
-  return state;
-}
 
 async function tableState(db: Client, table: string): Promise<Map<number, string>> {
   const { rows } = await db.query<{ id: number; value: number; label: string | null }>(
@@ -141,7 +130,7 @@ describeWithEngine('postgres', 'incremental snapshots', (pg) => {
         snapshotDone: true,
       });
 
-      const changes = await readTopic('items', (c) => sameState(replay(c), expected));
+      const changes = await readTopic('items', (c) => sameState(replayItems(c), expected));
       const reads = changes.filter((c) => c.value?.op === 'r');
       expect(reads.length).toBeGreaterThanOrEqual(ITEMS - writes);
       expect(reads.length).toBeLessThanOrEqual(ITEMS);
@@ -179,7 +168,7 @@ describeWithEngine('postgres', 'incremental snapshots', (pg) => {
       await statusWhen('the resumed snapshot to finish', (s) => s.incrementalSnapshots.length === 0);
 
       const expected = await tableState(db.sql, 'big');
-      const changes = await readTopic('big', (c) => sameState(replay(c), expected));
+      const changes = await readTopic('big', (c) => sameState(replayItems(c), expected));
       const reads = changes.filter((c) => c.value?.op === 'r').length;
       // Started over, it would have read the first third twice.
       expect(reads).toBeLessThan(BIG + 2 * 1000);

@@ -1,21 +1,10 @@
 import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { Client } from 'pg';
 import { CdcTestStack } from '../testing/cdc-stack';
-import { ChangeReader, type ReadChange } from '../testing/change-reader';
+import { ChangeReader } from '../testing/change-reader';
+import { replayItems } from '../testing/replay';
 
 const ROWS = 100_000;
-
-/** The state a consumer that applies every change in order ends up with, by key. */
-function replay(changes: readonly ReadChange[]): Map<number, string> {
-  const state = new Map<number, string>();
-  for (const change of changes) {
-    const id = Number(change.key?.id);
-    if (change.value === null || change.value.op === 'd') state.delete(id);
-    else if (change.value.after)
-      state.set(id, `${Number(change.value.after.value)}:${change.value.after.label}`);
-  }
-  return state;
-}
 
 describeWithEngine('postgres', 'snapshot', (pg) => {
   describeEachBroker('a 100k-row snapshot while the table is written to', (broker) => {
@@ -63,7 +52,7 @@ describeWithEngine('postgres', 'snapshot', (pg) => {
       await reader.start([stack.ingestor.topic('public', 'items')]);
       try {
         await reader.waitFor((changes) => {
-          const topic = replay(changes);
+          const topic = replayItems(changes);
           return topic.size === table.size && [...table].every(([id, v]) => topic.get(id) === v);
         }, 180_000);
       } finally {

@@ -1,29 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import {
-  chmodSync,
-  chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  initdb,
-  POSTGRES_PASSWORD,
-  POSTGRES_STOP_SIGNAL,
-  POSTGRES_SUPERUSER,
-  postgresBinary,
-  postgresOsUser,
-  serverArgs,
-} from '@trunkline/embedded-postgres';
 import type { Engine } from '../engine';
 import { runToCompletion } from '../engine-process';
-import { POSTGRES_TEST_DATABASE, query } from './postgres';
+import { createTestDatabase, preparePostgres, query } from './postgres';
 
 /** pgvector's release, a tag the Go module proxy serves (it lists: curl .../@v/list). */
 export const PGVECTOR_VERSION = 'v0.8.6';
@@ -139,25 +127,11 @@ export const pgvectorEngine: Engine = {
   },
 
   async prepare({ port }) {
-    const user = postgresOsUser();
-    // Outside the checkout: every directory above the data must be reachable by the postgres user.
-    const root = mkdtempSync(join(tmpdir(), 'trunkline-pgvector-'));
-    chmodSync(root, 0o700);
-    if (user !== undefined) chownSync(root, user.uid, user.gid);
-    const data = join(root, 'data');
-    await initdb({ dataDir: data, user, installDir: PG_INSTALL_DIR });
-    return {
-      launch: {
-        command: postgresBinary('postgres', PG_INSTALL_DIR),
-        args: serverArgs({ dataDir: data, port, socketDir: root }),
-        ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
-        stopSignal: POSTGRES_STOP_SIGNAL,
-        cleanup: [root],
-      },
-      env: {
-        PGVECTOR_POSTGRES_URL: `postgres://${POSTGRES_SUPERUSER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}/${POSTGRES_TEST_DATABASE}`,
-      },
-    };
+    return preparePostgres(port, {
+      installDir: PG_INSTALL_DIR,
+      tempPrefix: 'trunkline-pgvector-',
+      urlVariable: 'PGVECTOR_POSTGRES_URL',
+    });
   },
 
   async isReady({ port }) {
@@ -166,8 +140,6 @@ export const pgvectorEngine: Engine = {
   },
 
   async afterReady(env) {
-    const port = Number(new URL(env.PGVECTOR_POSTGRES_URL!).port);
-    await query(port, 'postgres', `create database ${POSTGRES_TEST_DATABASE}`);
-    await query(port, POSTGRES_TEST_DATABASE, 'create extension vector');
+    await createTestDatabase(env.PGVECTOR_POSTGRES_URL!, 'create extension vector');
   },
 };

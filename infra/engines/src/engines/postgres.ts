@@ -12,7 +12,7 @@ import {
   serverArgs,
 } from '@trunkline/embedded-postgres';
 import { Client } from 'pg';
-import type { Engine } from '../engine';
+import type { Engine, EngineEnv, LaunchSpec } from '../engine';
 
 export const POSTGRES_TEST_DATABASE = 'trunkline_test';
 
@@ -33,6 +33,42 @@ export async function query(port: number, database: string, sql: string): Promis
   }
 }
 
+/**
+ * A Postgres server of `installDir`'s binaries for an engine: initdb into a fresh temp dir (outside
+ * the checkout, so the postgres OS user can reach every directory above its data), launched on
+ * `port`, its test database's URL in the variable `urlVariable`.
+ */
+export async function preparePostgres(
+  port: number,
+  options: { installDir: string; tempPrefix: string; urlVariable: string },
+): Promise<{ launch: LaunchSpec; env: EngineEnv }> {
+  const user = postgresOsUser();
+  const root = mkdtempSync(join(tmpdir(), options.tempPrefix));
+  chmodSync(root, 0o700);
+  if (user !== undefined) chownSync(root, user.uid, user.gid);
+  const data = join(root, 'data');
+  await initdb({ dataDir: data, user, installDir: options.installDir });
+  return {
+    launch: {
+      command: postgresBinary('postgres', options.installDir),
+      args: serverArgs({ dataDir: data, port, socketDir: root }),
+      ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
+      stopSignal: POSTGRES_STOP_SIGNAL,
+      cleanup: [root],
+    },
+    env: {
+      [options.urlVariable]: `postgres://${POSTGRES_SUPERUSER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}/${POSTGRES_TEST_DATABASE}`,
+    },
+  };
+}
+
+/** Creates the test database (and runs `setupSql` in it) once the server in `url` answers. */
+export async function createTestDatabase(url: string, setupSql?: string): Promise<void> {
+  const port = Number(new URL(url).port);
+  await query(port, 'postgres', `create database ${POSTGRES_TEST_DATABASE}`);
+  if (setupSql !== undefined) await query(port, POSTGRES_TEST_DATABASE, setupSql);
+}
+
 export const postgresEngine: Engine = {
   name: 'postgres',
   description: 'Postgres 18 (wal_level=logical) from embedded-postgres',
@@ -44,26 +80,11 @@ export const postgresEngine: Engine = {
   },
 
   async prepare({ port }) {
-    const user = postgresOsUser();
-    // Outside the checkout: every directory above the data must be reachable by the postgres user.
-    const root = mkdtempSync(join(tmpdir(), 'trunkline-postgres-'));
-    chmodSync(root, 0o700);
-    if (user !== undefined) chownSync(root, user.uid, user.gid);
-    const data = join(root, 'data');
-    const installDir = installDirReachableBy(user);
-    await initdb({ dataDir: data, user, installDir });
-    return {
-      launch: {
-        command: postgresBinary('postgres', installDir),
-        args: serverArgs({ dataDir: data, port, socketDir: root }),
-        ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
-        stopSignal: POSTGRES_STOP_SIGNAL,
-        cleanup: [root],
-      },
-      env: {
-        POSTGRES_URL: `postgres://${POSTGRES_SUPERUSER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}/${POSTGRES_TEST_DATABASE}`,
-      },
-    };
+    return preparePostgres(port, {
+      installDir: installDirReachableBy(postgresOsUser()),
+      tempPrefix: 'trunkline-postgres-',
+      urlVariable: 'POSTGRES_URL',
+    });
   },
 
   async isReady({ port }) {
@@ -72,7 +93,6 @@ export const postgresEngine: Engine = {
   },
 
   async afterReady(env) {
-    const port = Number(new URL(env.POSTGRES_URL!).port);
-    await query(port, 'postgres', `create database ${POSTGRES_TEST_DATABASE}`);
+    await createTestDatabase(env.POSTGRES_URL!);
   },
 };

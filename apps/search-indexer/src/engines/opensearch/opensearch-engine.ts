@@ -1,0 +1,443 @@
+import { Client } from '@opensearch-project/opensearch';
+import type { Row, SinkBatch, SinkChange, SinkTable } from '@trunkline/pipeline';
+import { Code, TrunklineError } from '@trunkline/runtime';
+import type { SearchEngine, SearchHit, SearchRequest, SearchResult } from '../search-engine';
+import {
+  type BulkResponseItem,
+  bulkOutcome,
+  planBatch,
+  type RejectedChange,
+  rejectionError,
+} from './bulk-request';
+import { aliasName, generationIndexName, validIndexPrefix } from './index-names';
+import {
+  fromDocument,
+  INTERNAL_FIELD,
+  type IndexMeta,
+  indexMeta,
+  KEYWORD_SUBFIELD,
+  missingProperties,
+  tableMappings,
+} from './mappings';
+import { errorTypeOf, fromClientError, statusOf } from './opensearch-errors';
+
+export interface OpenSearchEngineOptions {
+  /** The cluster, e.g. `http://127.0.0.1:9200`; ignored when `client` is given. */
+  node?: string | string[];
+  /** A client to use instead of one made from `node`; `close` leaves it open. */
+  client?: Client;
+  /** Starts every alias and index name (default `trunkline-`). */
+  indexPrefix?: string;
+  /**
+   * `index.refresh_interval` of the indexes it creates (default `250ms`): `apply` waits for the
+   * next refresh, so this bounds how long a change takes to become searchable.
+   */
+  refreshInterval?: string;
+  /** `index.number_of_shards` of new indexes (default: the cluster's). */
+  shards?: number;
+  /** `index.number_of_replicas` of new indexes (default: the cluster's). */
+  replicas?: number;
+  /** Per request (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+/** What the engine knows of one source table's index. */
+interface TableIndex {
+  alias: string;
+  /** The concrete index the alias points to (`<alias>-v<n>`). */
+  index: string;
+  table: SinkTable;
+  meta: IndexMeta;
+}
+
+const DEFAULT_PREFIX = 'trunkline-';
+const DEFAULT_SIZE = 10;
+/** `index.max_result_window`'s default: the most hits one search returns. */
+const MAX_SIZE = 10_000;
+
+/**
+ * The search indexer's OpenSearch engine. Each source table is one index behind an alias
+ * (`<prefix><schema.table>` → `<alias>-v<n>`, see index-names.ts), mapped from the table's
+ * columns (mappings.ts). A change is written with its LSN as an external version
+ * (`version_type: external_gte`), so an older change replayed later is refused by OpenSearch
+ * itself and a change of the same transaction later in the batch wins. OpenSearch has no
+ * transactions, so there are no stored offsets: the consumer group's commits say where to
+ * resume, and replaying what came after them is harmless.
+ */
+export class OpenSearchEngine implements SearchEngine {
+  private readonly client: Client;
+  private readonly ownsClient: boolean;
+  private readonly prefix: string;
+  private readonly options: OpenSearchEngineOptions;
+  private readonly tables = new Map<string, TableIndex>();
+
+  constructor(options: OpenSearchEngineOptions) {
+    this.options = options;
+    this.prefix = validIndexPrefix(options.indexPrefix ?? DEFAULT_PREFIX);
+    if (options.client !== undefined) {
+      this.client = options.client;
+      this.ownsClient = false;
+    } else {
+      if (options.node === undefined) {
+        throw new TrunklineError(Code.InvalidArgument, 'the OpenSearch engine needs a node URL or a client');
+      }
+      this.client = new Client({ node: options.node, requestTimeout: options.requestTimeoutMs ?? 30_000 });
+      this.ownsClient = true;
+    }
+  }
+
+  /** The alias a source table is read and written through. */
+  aliasOf(table: string): string {
+    return aliasName(this.prefix, table);
+  }
+
+  async prepare(table: SinkTable): Promise<void> {
+    const alias = this.aliasOf(table.name);
+    tableMappings(table); // checks the columns before anything is created
+    let index = await this.resolveAlias(alias);
+    if (index === undefined) {
+      const first = generationIndexName(alias, 1);
+      if (await this.createIndex(first, table, alias)) {
+        this.tables.set(table.name, { alias, index: first, table, meta: indexMeta(table) });
+        return;
+      }
+      // Another instance created it meanwhile, or the index lost its alias.
+      index = await this.resolveAlias(alias);
+      if (index === undefined) {
+        throw new TrunklineError(
+          Code.FailedPrecondition,
+          `index ${first} exists without the alias ${alias}: add the alias or delete the index`,
+          { details: { engine: 'opensearch', alias } },
+        );
+      }
+    }
+    const meta = await this.evolve(index, table);
+    this.tables.set(table.name, { alias, index, table, meta });
+  }
+
+  /**
+   * Creates a table's index at a generation, with its mapping, and (when `alias` is given) the
+   * alias in the same request. False when the index already exists.
+   */
+  async createIndex(index: string, table: SinkTable, alias?: string): Promise<boolean> {
+    const settings: Record<string, unknown> = { refresh_interval: this.options.refreshInterval ?? '250ms' };
+    if (this.options.shards !== undefined) settings.number_of_shards = this.options.shards;
+    if (this.options.replicas !== undefined) settings.number_of_replicas = this.options.replicas;
+    try {
+      await this.client.indices.create({
+        index,
+        body: {
+          settings: { index: settings },
+          mappings: tableMappings(table),
+          ...(alias === undefined ? {} : { aliases: { [alias]: {} } }),
+        },
+      });
+      return true;
+    } catch (error) {
+      if (errorTypeOf(error) === 'resource_already_exists_exception') return false;
+      throw fromClientError(error, `create index ${index}`);
+    }
+  }
+
+  /**
+   * Points `alias` at `to` and away from every other index, atomically (one `_aliases` request):
+   * how a rebuilt generation replaces the live one. Returns the indexes it pointed to before;
+   * deleting them is the caller's choice.
+   */
+  async swapAlias(alias: string, to: string): Promise<string[]> {
+    const before = await this.aliasIndexes(alias);
+    const actions: Record<string, unknown>[] = [{ add: { index: to, alias } }];
+    for (const index of before) if (index !== to) actions.push({ remove: { index, alias } });
+    try {
+      await this.client.indices.updateAliases({ body: { actions } });
+    } catch (error) {
+      throw fromClientError(error, `point alias ${alias} at ${to}`);
+    }
+    for (const [name, known] of this.tables)
+      if (known.alias === alias) this.tables.set(name, { ...known, index: to });
+    return before.filter((index) => index !== to);
+  }
+
+  async apply(batch: SinkBatch): Promise<void> {
+    if (batch.changes.length === 0) return;
+    const known = await this.tableIndex(batch.table);
+    const { steps, rejected } = planBatch(known.alias, known.table, batch.changes);
+    const failed: RejectedChange[] = [...rejected];
+    const transient: RejectedChange[] = [];
+    for (const step of steps) {
+      if (step.kind === 'truncate') {
+        await this.truncate(known.alias, step.change);
+        continue;
+      }
+      const items = await this.bulk(known.alias, step.writes.map((w) => w.lines).join(''));
+      const outcome = bulkOutcome(step.writes, items);
+      failed.push(...outcome.rejected);
+      transient.push(...outcome.transient);
+      // A retry must not re-run a truncate that later changes of this batch came after.
+      if (transient.length > 0) break;
+    }
+    if (transient.length > 0 || failed.length > 0) throw rejectionError(known.alias, transient, failed);
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const known = await this.searchableTable(request.table);
+    const size = Math.min(Math.max(request.size ?? DEFAULT_SIZE, 0), MAX_SIZE);
+    const words = request.query.trim();
+    const must: Record<string, unknown>[] = [];
+    if (words !== '') {
+      if (known.meta.textFields.length === 0) return { hits: [], total: 0 };
+      must.push({
+        multi_match: { query: words, fields: known.meta.textFields, type: 'cross_fields', operator: 'and' },
+      });
+    }
+    const filter = Object.entries(request.filters ?? {}).map(([field, value]) => ({
+      term: { [this.filterField(known, field)]: value },
+    }));
+    const body = {
+      size,
+      track_total_hits: true,
+      query: { bool: { must: must.length > 0 ? must : [{ match_all: {} }], filter } },
+      highlight: {
+        pre_tags: ['<em>'],
+        post_tags: ['</em>'],
+        fields: Object.fromEntries(known.meta.textFields.map((f) => [f, {}])),
+      },
+    };
+    let response: { body: unknown };
+    try {
+      response = await this.client.search({ index: known.alias, body });
+    } catch (error) {
+      throw fromClientError(error, `search ${known.alias}`);
+    }
+    const hits = (response.body as SearchResponseBody).hits;
+    const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? hits.hits.length);
+    return {
+      total,
+      hits: hits.hits.map((hit): SearchHit => {
+        const document = fromDocument(hit._source ?? {});
+        return {
+          key: Object.fromEntries(known.meta.key.map((k) => [k, document[k] ?? null])),
+          score: hit._score ?? 0,
+          document,
+          highlights: hit.highlight ?? {},
+        };
+      }),
+    };
+  }
+
+  /**
+   * Every document of a table, as indexed (after a refresh), at most 10,000: for tests and
+   * small tables, not for serving.
+   */
+  async documents(table: string): Promise<Row[]> {
+    const alias = this.aliasOf(table);
+    try {
+      await this.client.indices.refresh({ index: alias });
+      const response = await this.client.search({
+        index: alias,
+        body: { size: MAX_SIZE, query: { match_all: {} } },
+      });
+      return (response.body as SearchResponseBody).hits.hits.map((hit) => fromDocument(hit._source ?? {}));
+    } catch (error) {
+      throw fromClientError(error, `read the documents of ${alias}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.tables.clear();
+    if (this.ownsClient) await this.client.close();
+  }
+
+  /** The table's index, prepared first when this engine has not seen the table (or its schema). */
+  private async tableIndex(table: SinkTable): Promise<TableIndex> {
+    const known = this.tables.get(table.name);
+    if (known !== undefined && (known.table.schemaId === table.schemaId || covers(known.table, table)))
+      return known;
+    await this.prepare(table);
+    const prepared = this.tables.get(table.name);
+    if (prepared === undefined)
+      throw new TrunklineError(Code.Internal, `table ${table.name} was not prepared`);
+    return prepared;
+  }
+
+  /** The table's index for a query: from `prepare`, or read from the index's `_meta`. */
+  private async searchableTable(name: string): Promise<TableIndex> {
+    const known = this.tables.get(name);
+    if (known !== undefined) return known;
+    const alias = this.aliasOf(name);
+    const index = await this.resolveAlias(alias);
+    if (index === undefined) {
+      throw new TrunklineError(Code.NotFound, `table ${name} has no index (alias ${alias})`, {
+        details: { engine: 'opensearch', table: name, alias },
+      });
+    }
+    const mapping = await this.mappingOf(index);
+    const meta = mapping._meta?.trunkline;
+    if (meta === undefined) {
+      throw new TrunklineError(
+        Code.FailedPrecondition,
+        `index ${index} has no Trunkline metadata in its mapping`,
+        {
+          details: { engine: 'opensearch', index },
+        },
+      );
+    }
+    // Not cached: the table itself (columns) is only known after `prepare`.
+    return {
+      alias,
+      index,
+      meta,
+      table: { name, topic: '', key: meta.key, columns: [], schemaId: meta.schemaId },
+    };
+  }
+
+  /** The field a filter on `field` tests: the `.keyword` subfield of a string column. */
+  private filterField(known: TableIndex, field: string): string {
+    if (field === INTERNAL_FIELD || field.startsWith(`${INTERNAL_FIELD}.`)) {
+      throw new TrunklineError(Code.InvalidArgument, `cannot filter on ${field}`);
+    }
+    return known.meta.keywordFields.includes(field) ? `${field}.${KEYWORD_SUBFIELD}` : field;
+  }
+
+  /**
+   * Adds the fields `table` has and the index lacks, and merges the table into the mapping's
+   * `_meta`: fields are only ever added (a mapping cannot drop one), so a batch still written
+   * with an older schema changes nothing.
+   */
+  private async evolve(index: string, table: SinkTable): Promise<IndexMeta> {
+    const current = await this.mappingOf(index);
+    const missing = missingProperties(table, current.properties ?? {});
+    const meta = mergeMeta(current._meta?.trunkline, indexMeta(table));
+    if (
+      Object.keys(missing).length === 0 &&
+      JSON.stringify(current._meta?.trunkline) === JSON.stringify(meta)
+    ) {
+      return meta;
+    }
+    try {
+      await this.client.indices.putMapping({
+        index,
+        body: { properties: missing, _meta: { trunkline: meta } } as Record<string, unknown>,
+      });
+    } catch (error) {
+      throw fromClientError(error, `add fields to the mapping of ${index}`);
+    }
+    return meta;
+  }
+
+  private async mappingOf(index: string): Promise<IndexMapping> {
+    try {
+      const response = await this.client.indices.getMapping({ index });
+      const body = response.body as Record<string, { mappings?: IndexMapping }>;
+      return body[index]?.mappings ?? {};
+    } catch (error) {
+      throw fromClientError(error, `read the mapping of ${index}`);
+    }
+  }
+
+  /** The indexes an alias points to (none when it does not exist). */
+  private async aliasIndexes(alias: string): Promise<string[]> {
+    try {
+      const response = await this.client.indices.getAlias({ name: alias });
+      return Object.keys(response.body as Record<string, unknown>);
+    } catch (error) {
+      if (statusOf(error) === 404) return [];
+      throw fromClientError(error, `read alias ${alias}`);
+    }
+  }
+
+  /** The one index an alias points to, or undefined when there is no such alias. */
+  private async resolveAlias(alias: string): Promise<string | undefined> {
+    const indexes = await this.aliasIndexes(alias);
+    if (indexes.length > 1) {
+      throw new TrunklineError(
+        Code.FailedPrecondition,
+        `alias ${alias} points to ${indexes.length} indexes (${indexes.join(', ')}): it must point to one`,
+        { details: { engine: 'opensearch', alias } },
+      );
+    }
+    return indexes[0];
+  }
+
+  /**
+   * One `_bulk` request. `refresh=wait_for` makes it return once the writes are searchable;
+   * OpenSearch answers only after its translog is synced (`index.translog.durability: request`,
+   * the default), so what it acknowledged survives a crash. `require_alias` stops a missing alias
+   * from being auto-created as an index with guessed mappings.
+   */
+  private async bulk(alias: string, ndjson: string): Promise<BulkResponseItem[]> {
+    try {
+      const response = await this.client.transport.request({
+        method: 'POST',
+        path: '/_bulk',
+        querystring: { refresh: 'wait_for', require_alias: 'true' },
+        bulkBody: ndjson,
+      });
+      return (response.body as { items?: BulkResponseItem[] }).items ?? [];
+    } catch (error) {
+      throw fromClientError(error, `apply a batch to ${alias}`);
+    }
+  }
+
+  /**
+   * Deletes every document written from a change at or before the truncate's LSN (each keeps its
+   * LSN in `_trunkline.lsn`), and refreshes so the table reads empty at once.
+   */
+  private async truncate(alias: string, change: SinkChange): Promise<void> {
+    try {
+      await this.client.indices.refresh({ index: alias });
+      const response = await this.client.deleteByQuery({
+        index: alias,
+        refresh: true,
+        conflicts: 'proceed',
+        body: { query: { range: { [`${INTERNAL_FIELD}.lsn`]: { lte: change.lsn.toString() } } } },
+      });
+      const failures = (response.body as { failures?: unknown[] }).failures ?? [];
+      if (failures.length > 0) {
+        throw new TrunklineError(
+          Code.Unavailable,
+          `OpenSearch could not delete every document of ${alias} for the truncate at LSN ${change.lsn}: ${JSON.stringify(failures[0])}`,
+          { details: { engine: 'opensearch', index: alias, offset: change.offset.toString() } },
+        );
+      }
+    } catch (error) {
+      throw fromClientError(error, `truncate ${alias}`);
+    }
+  }
+}
+
+/** True when every column of `table` is in `known` with the same type: nothing to evolve. */
+function covers(known: SinkTable, table: SinkTable): boolean {
+  const types = new Map(known.columns.map((c) => [c.name, c.type]));
+  return table.columns.every((c) => types.get(c.name) === c.type);
+}
+
+/** The index's `_meta` after `next` is prepared: text and keyword fields only ever grow. */
+function mergeMeta(current: IndexMeta | undefined, next: IndexMeta): IndexMeta {
+  if (current === undefined) return next;
+  const union = (a: string[], b: string[]) => [...a, ...b.filter((f) => !a.includes(f))];
+  return {
+    table: next.table,
+    key: next.key,
+    schemaId: Math.max(current.schemaId, next.schemaId),
+    textFields: union(current.textFields, next.textFields),
+    keywordFields: union(current.keywordFields, next.keywordFields),
+  };
+}
+
+interface IndexMapping {
+  _meta?: { trunkline?: IndexMeta };
+  properties?: Record<string, { type?: string }>;
+}
+
+interface SearchResponseBody {
+  hits: {
+    total?: number | { value: number };
+    hits: {
+      _id: string;
+      _score?: number | null;
+      _source?: Record<string, unknown>;
+      highlight?: Record<string, string[]>;
+    }[];
+  };
+}

@@ -1,0 +1,3 @@
+export * from './engines/opensearch';
+export type { SearchEngine, SearchHit, SearchRequest, SearchResult } from './engines/search-engine';
+export * from './engines/sqlite';

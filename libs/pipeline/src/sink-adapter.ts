@@ -1,0 +1,23 @@
+import type { SinkBatch, SinkTable } from './sink-change';
+
+/**
+ * One engine a sink service writes to (an index, a collection, a table per source table). The
+ * pipeline calls `prepare` before any change that needs a table's current shape, then `apply`
+ * with each partition's changes in offset order, and commits a partition's offset only once
+ * `apply` returned: an adapter returns when the engine holds the batch durably.
+ *
+ * `apply` must be idempotent: a batch may come again after a crash or a replay. Per key, a
+ * change with a lower `lsn` than the row's is ignored, and one with the same `lsn` wins (changes
+ * of one transaction, in offset order). A truncate empties the table of rows older than it.
+ */
+export interface SinkAdapter {
+  /** Creates the table's structure, or evolves it to `table` (columns added, mapping updated). */
+  prepare(table: SinkTable): Promise<void>;
+  apply(batch: SinkBatch): Promise<void>;
+  /**
+   * Offsets stored with the data, for engines that write both in one transaction: then they,
+   * not the consumer group's, say where to resume. Undefined for engines without transactions.
+   */
+  storedOffsets?(topic: string): Promise<Map<number, bigint>>;
+  close(): Promise<void>;
+}
