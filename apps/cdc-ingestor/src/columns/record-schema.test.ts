@@ -1,7 +1,8 @@
 import * as avro from 'avsc';
+import { column } from '../encoding/sample-events';
 import { avroTypeOptions } from './avro-long';
 import { UNCHANGED_TOAST } from './column-codec';
-import type { ColumnDescription, TableDescription } from './column-type';
+import type { TableDescription } from './column-type';
 import {
   avroRowSchema,
   jsonRowSchema,
@@ -10,26 +11,6 @@ import {
   rowKey,
   tableCodec,
 } from './record-schema';
-
-function column(
-  name: string,
-  attnum: number,
-  typeName: string,
-  extra: Partial<ColumnDescription> = {},
-): ColumnDescription {
-  return {
-    name,
-    attnum,
-    typeOid: 0,
-    typeName,
-    typeSchema: 'pg_catalog',
-    typmod: -1,
-    notNull: false,
-    inPrimaryKey: false,
-    generated: false,
-    ...extra,
-  };
-}
 
 // Column 3 was dropped: attnums go 1, 2, 4, 5, 6.
 const ORDERS: TableDescription = {

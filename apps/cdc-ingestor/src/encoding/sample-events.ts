@@ -9,7 +9,8 @@ import {
 import type { ChangeEnvelope, Row, SourceInfo } from '../events/change-event';
 import type { EventFormat, TableEncoder } from './event-encoder';
 
-function column(
+/** A column description for tests: defaults for everything but its name, attnum and type. */
+export function column(
   name: string,
   attnum: number,
   typeName: string,

@@ -202,39 +202,38 @@ export class TransactionTopic {
     message?: string,
   ) => Promise<Buffer>;
   private readonly format: EventFormat['name'];
+  private readonly keySchema: SchemaDefinition;
+  private readonly valueSchema: SchemaDefinition;
 
   constructor(topicPrefix: string, format: EventFormat['name'], registry: SchemaRegistryClient) {
     this.topic = `${topicPrefix}.transaction`;
     this.format = format;
-    if (format === 'avro') {
-      const serde = new AvroSerde(registry);
-      this.encode = (subject, schema, value) => serde.serialize(subject, schema, value);
-    } else if (format === 'json') {
-      const serde = new JsonSerde(registry);
-      this.encode = (subject, schema, value) => serde.serialize(subject, schema, value);
-    } else {
+    if (format === 'protobuf') {
       const serde = new ProtobufSerde(registry);
       this.encode = (subject, schema, value, message) => serde.serialize(subject, schema, value, message);
+      this.keySchema = { schema: PROTOBUF_SCHEMA };
+      this.valueSchema = { schema: PROTOBUF_SCHEMA };
+      return;
     }
+    const serde = format === 'avro' ? new AvroSerde(registry) : new JsonSerde(registry);
+    this.encode = (subject, schema, value) => serde.serialize(subject, schema, value);
+    this.keySchema = { schema: JSON.stringify(format === 'avro' ? KEY_AVRO : KEY_JSON) };
+    this.valueSchema = { schema: JSON.stringify(format === 'avro' ? VALUE_AVRO : VALUE_JSON) };
   }
 
   async record(event: TransactionEvent): Promise<{ key: Buffer; value: Buffer }> {
-    const [keySchema, valueSchema] = this.schemas();
-    const key = await this.encode(`${this.topic}-key`, keySchema, { id: event.id }, 'TransactionMetadataKey');
+    const key = await this.encode(
+      `${this.topic}-key`,
+      this.keySchema,
+      { id: event.id },
+      'TransactionMetadataKey',
+    );
     const value = await this.encode(
       `${this.topic}-value`,
-      valueSchema,
+      this.valueSchema,
       this.format === 'protobuf' ? { ...event, data_collections: event.data_collections ?? [] } : event,
       'TransactionMetadataValue',
     );
     return { key, value };
-  }
-
-  private schemas(): [SchemaDefinition, SchemaDefinition] {
-    if (this.format === 'avro')
-      return [{ schema: JSON.stringify(KEY_AVRO) }, { schema: JSON.stringify(VALUE_AVRO) }];
-    if (this.format === 'json')
-      return [{ schema: JSON.stringify(KEY_JSON) }, { schema: JSON.stringify(VALUE_JSON) }];
-    return [{ schema: PROTOBUF_SCHEMA }, { schema: PROTOBUF_SCHEMA }];
   }
 }

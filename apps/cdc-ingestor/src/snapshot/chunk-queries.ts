@@ -1,20 +1,62 @@
 import type { Client } from 'pg';
 import type { CapturedTable } from '../capture/captured-table';
-import { qualifiedName, quoteIdent, type TextRow } from './chunked-reader';
+
+/** What a snapshot reads of one table: its columns and the key that orders the chunks. */
+export interface SnapshotTable {
+  schema: string;
+  table: string;
+  /** Every column, in the order rows are returned, with its type as format_type() prints it. */
+  columns: readonly { name: string; typeName: string }[];
+  /** Columns of the primary key (or the configured key), in key order. */
+  key: readonly string[];
+}
+
+/** A row as Postgres prints it: each column's text form, or null. */
+export type TextRow = (string | null)[];
 
 /** A key as its columns' text forms, in key order: where a chunk starts or a table ends. */
 export type KeyText = (string | null)[];
 
-/** What chunk queries of one table need: its columns and the key's columns with their types. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function qualifiedName(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+/** The SQL pieces every chunk query of one table is made of. */
 export interface ChunkSource {
   from: string;
-  /** Every codec column as `::text`, named c0, c1, ... (never sorted by their text form). */
+  /**
+   * Every column as `::text`, named c0, c1, ...: ORDER BY a name that is also an output column
+   * sorts by the output, here the text form, not by the key's own type.
+   */
   select: string;
   keyList: string;
   keyListDescending: string;
   keyTypes: string[];
   /** Where each key column is in a selected row. */
   keyIndexes: number[];
+}
+
+export function chunkSourceOf(table: SnapshotTable): ChunkSource {
+  if (table.key.length === 0)
+    throw new Error(`${table.schema}.${table.table} has no key to read it in order by`);
+  const columns = table.columns.map((c) => c.name);
+  return {
+    from: `${qualifiedName(table.schema, table.table)} AS t`,
+    select: columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', '),
+    keyList: table.key.map((k) => `t.${quoteIdent(k)}`).join(', '),
+    keyListDescending: table.key.map((k) => `t.${quoteIdent(k)} DESC`).join(', '),
+    keyTypes: table.key.map((k) => table.columns.find((c) => c.name === k)?.typeName ?? 'text'),
+    keyIndexes: table.key.map((k) => columns.indexOf(k)),
+  };
+}
+
+/** `($n::type, ...)`: a key as query parameters, cast to the key columns' types. */
+export function keyRow(source: ChunkSource, firstParam: number): string {
+  return `(${source.keyTypes.map((type, i) => `$${firstParam + i}::${type}`).join(', ')})`;
 }
 
 /** Each column's type as format_type() prints it: what a key value is cast to in a chunk query. */
@@ -36,24 +78,18 @@ export async function estimateRows(client: Client, relationId: number): Promise<
   return Number(rows[0]?.estimate ?? 0);
 }
 
-/** Reads the column types a chunk query casts key values to. */
-export async function chunkSource(client: Client, table: CapturedTable): Promise<ChunkSource> {
+/** A captured table as a snapshot reads it: the codec's columns with their types, and its key. */
+export async function snapshotTable(client: Client, table: CapturedTable): Promise<SnapshotTable> {
   const types = await columnTypes(client, table.relationId);
-  const columns = table.codec.fields.map(({ column }) => column.name);
-  const key = table.codec.table.primaryKey;
-  if (key.length === 0) throw new Error(`${table.name} has no key to read it in chunks by`);
   return {
-    from: `${qualifiedName(table.codec.table.schema, table.codec.table.table)} AS t`,
-    select: columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', '),
-    keyList: key.map((k) => `t.${quoteIdent(k)}`).join(', '),
-    keyListDescending: key.map((k) => `t.${quoteIdent(k)} DESC`).join(', '),
-    keyTypes: key.map((k) => types.get(k) ?? 'text'),
-    keyIndexes: key.map((k) => columns.indexOf(k)),
+    schema: table.codec.table.schema,
+    table: table.codec.table.table,
+    columns: table.codec.fields.map(({ column }) => ({
+      name: column.name,
+      typeName: types.get(column.name)!,
+    })),
+    key: table.codec.table.primaryKey,
   };
-}
-
-function keyRow(source: ChunkSource, firstParam: number): string {
-  return `(${source.keyTypes.map((type, i) => `$${firstParam + i}::${type}`).join(', ')})`;
 }
 
 /** The largest key now, or undefined for an empty table: an incremental snapshot reads up to it. */

@@ -1,25 +1,7 @@
 import type { Client } from 'pg';
+import { chunkSourceOf, keyOfText, keyRow, type SnapshotTable, type TextRow } from './chunk-queries';
 
-/** What a snapshot reads of one table: its columns and the key that orders the chunks. */
-export interface SnapshotTable {
-  schema: string;
-  table: string;
-  /** Every column, in the order rows are returned, with its type as format_type() prints it. */
-  columns: readonly { name: string; typeName: string }[];
-  /** Columns of the primary key (or the configured key), in key order. */
-  key: readonly string[];
-}
-
-/** A row as Postgres prints it: each column's text form, or null. */
-export type TextRow = (string | null)[];
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function qualifiedName(schema: string, table: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
-}
+export { qualifiedName, quoteIdent, type SnapshotTable, type TextRow } from './chunk-queries';
 
 /** One chunk's query: the first when `after` is undefined, otherwise the one after that key. */
 type ChunkQuery = (after: readonly (string | null)[] | undefined) => {
@@ -32,31 +14,18 @@ type ChunkQuery = (after: readonly (string | null)[] | undefined) => {
 type TailKey = (rows: TextRow[]) => (string | null)[];
 
 function chunkQueries(table: SnapshotTable, chunkSize: number): { query: ChunkQuery; tailKey: TailKey } {
-  if (table.key.length === 0)
-    throw new Error(`${table.schema}.${table.table} has no key to read it in order by`);
-  // Output columns get names of their own (c0, c1, ...): ORDER BY a name that is also an
-  // output column sorts by the output, here the text form, not by the key's own type.
-  const select = table.columns.map((c, i) => `t.${quoteIdent(c.name)}::text AS c${i}`).join(', ');
-  const from = `${qualifiedName(table.schema, table.table)} AS t`;
-  const keyList = table.key.map((k) => `t.${quoteIdent(k)}`).join(', ');
-  const keyIndexes = table.key.map((k) => table.columns.findIndex((c) => c.name === k));
-  const keyTypes = table.key.map((k) => table.columns.find((c) => c.name === k)!.typeName);
+  const source = chunkSourceOf(table);
+  const { select, from, keyList } = source;
   return {
     query: (last) => {
-      const where =
-        last === undefined
-          ? ''
-          : `WHERE (${keyList}) > (${keyTypes.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
+      const where = last === undefined ? '' : `WHERE (${keyList}) > ${keyRow(source, 1)}`;
       return {
         text: `SELECT ${select} FROM ${from} ${where} ORDER BY ${keyList} LIMIT ${chunkSize}`,
         values: last === undefined ? [] : [...last],
         rowMode: 'array',
       };
     },
-    tailKey: (rows) => {
-      const tail = rows[rows.length - 1]!;
-      return keyIndexes.map((i) => tail[i] ?? null);
-    },
+    tailKey: (rows) => keyOfText(source, rows[rows.length - 1]!),
   };
 }
 

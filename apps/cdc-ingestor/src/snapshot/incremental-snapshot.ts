@@ -6,12 +6,13 @@ import { resolveUnchanged, textRow } from '../capture/row-values';
 import type { Row } from '../events/change-event';
 import {
   type ChunkSource,
-  chunkSource,
+  chunkSourceOf,
   estimateRows,
   type KeyText,
   keyOfText,
   lastKey,
   readChunk,
+  snapshotTable,
 } from './chunk-queries';
 import { parseWatermark, SnapshotWindow, WINDOW_PREFIX, watermarkContent } from './snapshot-window';
 
@@ -364,7 +365,7 @@ export class IncrementalSnapshots {
   private async sourceOf(client: Client, table: CapturedTable): Promise<ChunkSource> {
     const known = this.sources.get(table.relationId);
     if (known !== undefined && known.shape === table.shape) return known.source;
-    const source = await chunkSource(client, table);
+    const source = chunkSourceOf(await snapshotTable(client, table));
     this.sources.set(table.relationId, { shape: table.shape, source });
     return source;
   }

@@ -3,8 +3,8 @@ import type { Client } from 'pg';
 import type { CapturedTable } from '../capture/captured-table';
 import type { EventProducer } from '../delivery/event-producer';
 import type { ChangeEnvelope } from '../events/change-event';
-import { columnTypes, estimateRows } from './chunk-queries';
-import { readChunksAhead, type SnapshotTable } from './chunked-reader';
+import { estimateRows, snapshotTable } from './chunk-queries';
+import { readChunksAhead } from './chunked-reader';
 import { SnapshotEvents } from './snapshot-events';
 
 export interface SnapshotOptions {
@@ -47,7 +47,7 @@ export async function runSnapshot(
       table.state = 'snapshotting';
       table.snapshotRows = 0;
       table.snapshotTotalRows = await estimateRows(client, table.relationId);
-      const spec = await snapshotSpec(client, table);
+      const spec = await snapshotTable(client, table);
       const events = new SnapshotEvents(table, consistentLsn, started, options);
       const onAcknowledged = () => {
         table.eventsSent++;
@@ -94,18 +94,4 @@ export async function runSnapshot(
     throw error;
   }
   await producer.flush();
-}
-
-/** The columns the snapshot selects (as pgoutput sends them: no generated ones) and the key's types. */
-async function snapshotSpec(client: Client, table: CapturedTable): Promise<SnapshotTable> {
-  const types = await columnTypes(client, table.relationId);
-  return {
-    schema: table.codec.table.schema,
-    table: table.codec.table.table,
-    columns: table.codec.fields.map(({ column }) => ({
-      name: column.name,
-      typeName: types.get(column.name)!,
-    })),
-    key: table.codec.table.primaryKey,
-  };
 }
