@@ -1,6 +1,5 @@
-import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
+import { CdcTestStack, describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { Client } from 'pg';
-import { CdcTestStack } from './testing/cdc-stack';
 import { ChangeReader } from './testing/change-reader';
 
 const KILLS = 10;

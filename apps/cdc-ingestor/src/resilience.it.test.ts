@@ -3,13 +3,13 @@ import { CdcAdminService, type GetStatusResponse } from '@trunkline/contracts/cd
 import { parseLsn } from '@trunkline/pg-replication';
 import { createGrpcClient, type GrpcClient } from '@trunkline/runtime';
 import {
+  CdcTestStack,
   describeEachBroker,
   describeWithEngine,
   TrunklineTestBroker,
   type TrunklineTestCdcIngestor,
 } from '@trunkline/testing';
 import { Client } from 'pg';
-import { CdcTestStack } from './testing/cdc-stack';
 import { ChangeReader, type ReadChange } from './testing/change-reader';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -51,7 +51,7 @@ describe('trunkline', () => {
   it.each([
     [
       ['nonsense'],
-      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, schemas, sources, tail, version)',
+      'trunkline nonsense: unknown command "nonsense" (commands: up, serve, topics, groups, schemas, sources, sinks, search, tail, version)',
     ],
     [['serve', 'nonsense'], 'trunkline serve: unknown service "nonsense"'],
     [['up', '--nonsense'], 'trunkline up: unknown flag --nonsense'],

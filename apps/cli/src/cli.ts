@@ -2,7 +2,9 @@ import { Code, ConfigError, TrunklineError } from '@trunkline/runtime';
 import { type Command, UsageError } from './command';
 import { groupsCommand } from './commands/groups';
 import { schemasCommand } from './commands/schemas';
+import { searchCommand } from './commands/search';
 import { serveCommand } from './commands/serve';
+import { sinksCommand } from './commands/sinks';
 import { sourcesCommand } from './commands/sources';
 import { tailCommand } from './commands/tail';
 import { topicsCommand } from './commands/topics';
@@ -16,6 +18,8 @@ export const commands: readonly Command[] = [
   groupsCommand,
   schemasCommand,
   sourcesCommand,
+  sinksCommand,
+  searchCommand,
   tailCommand,
   versionCommand,
 ];

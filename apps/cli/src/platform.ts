@@ -142,6 +142,9 @@ function wiring(
     argv.push('--source-url', sourceUrl);
     if ('topicPrefix' in definition.settings) argv.push('--topic-prefix', DEMO_TOPIC_PREFIX);
   }
+  // Sinks consume the demo database's change topics.
+  if ('topics' in definition.settings && sourceUrl !== undefined)
+    argv.push('--topics', `${DEMO_TOPIC_PREFIX}\\..*`);
   return argv;
 }
 

@@ -2,6 +2,7 @@ import { brokerService } from '@trunkline/broker';
 import { cdcIngestorService } from '@trunkline/cdc-ingestor';
 import type { ServiceDefinition } from '@trunkline/runtime';
 import { schemaRegistryService } from '@trunkline/schema-registry';
+import { searchIndexerService } from '@trunkline/search-indexer';
 
 /**
  * Every service this build can run, in start order for `trunkline up` (the broker first:
@@ -11,6 +12,7 @@ export const services: readonly ServiceDefinition[] = [
   brokerService as unknown as ServiceDefinition,
   schemaRegistryService as unknown as ServiceDefinition,
   cdcIngestorService as unknown as ServiceDefinition,
+  searchIndexerService as unknown as ServiceDefinition,
 ];
 
 export function findService(name: string): ServiceDefinition | undefined {

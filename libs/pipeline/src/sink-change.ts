@@ -59,6 +59,8 @@ export interface SinkColumn {
   name: string;
   type: SinkColumnType;
   nullable: boolean;
+  /** For an `array`, its elements' type. */
+  items?: SinkColumnType;
 }
 
 /** A source table as sinks see it, from its registered value schema. */

@@ -5,8 +5,11 @@ export {
   decodeAvro,
   encodeAvro,
 } from './avro-codec';
+export { avroTypeOptions, BIGINT_LONG } from './avro-long';
 export { AvroSerde, type AvroSerdeOptions } from './avro-serde';
+export { decimalText, integerOfTwosComplement, twosComplementBytes } from './connect-decimal';
 export { decodeJson, encodeJson, JsonSerde } from './json-serde';
+export { cachedPromise } from './promise-cache';
 export {
   findMessage,
   messageAtIndexes,

@@ -22,8 +22,11 @@ export {
   testBrokerNames,
 } from './brokers';
 export { type CdcIngestorOptions, TrunklineTestCdcIngestor } from './cdc-ingestors';
+export { CdcTestStack } from './cdc-stack';
+export { DocumentLoad, type DocumentLoadOptions } from './document-load';
 export { describeUnavailable, describeWithEngine, engineEnv, enginesRequired } from './engines';
 export { TestDatabase } from './postgres-databases';
 export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';
 export { TrunklineTestSchemaRegistry } from './schema-registries';
+export { type SearchIndexerOptions, TrunklineTestSearchIndexer } from './search-indexers';

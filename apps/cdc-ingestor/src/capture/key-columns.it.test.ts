@@ -1,5 +1,10 @@
-import { ChildService, describeEachBroker, describeWithEngine, trunklineCommand } from '@trunkline/testing';
-import { CdcTestStack } from '../testing/cdc-stack';
+import {
+  CdcTestStack,
+  ChildService,
+  describeEachBroker,
+  describeWithEngine,
+  trunklineCommand,
+} from '@trunkline/testing';
 import { ChangeReader, type ReadChange } from '../testing/change-reader';
 
 const ops = (changes: ReadChange[]) => changes.map((c) => (c.value === null ? 'tombstone' : c.value.op));

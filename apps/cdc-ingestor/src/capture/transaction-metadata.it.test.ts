@@ -1,5 +1,4 @@
-import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
-import { CdcTestStack } from '../testing/cdc-stack';
+import { CdcTestStack, describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { ChangeReader, type ReadChange } from '../testing/change-reader';
 
 describeWithEngine('postgres', 'transaction metadata', (pg) => {

@@ -1,8 +1,7 @@
 import { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { createGrpcClient } from '@trunkline/runtime';
-import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
+import { CdcTestStack, describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { decimalText } from '../columns';
-import { CdcTestStack } from '../testing/cdc-stack';
 import { ChangeReader } from '../testing/change-reader';
 
 describeWithEngine('postgres', 'column types in change events', (pg) => {

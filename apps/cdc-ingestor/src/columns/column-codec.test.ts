@@ -1,6 +1,6 @@
+import { decimalText } from '@trunkline/serde';
 import type { ColumnCodec } from './codec-types';
 import { type ColumnType, columnCodec, parseColumnValue, UNCHANGED_TOAST } from './column-codec';
-import { decimalText } from './decimal';
 import { parseBytea } from './text-codecs';
 
 const builtin = (typeName: string, typmod = -1): ColumnType => ({

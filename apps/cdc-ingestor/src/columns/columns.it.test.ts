@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { avroTypeOptions, decimalText } from '@trunkline/serde';
 import { describeWithEngine } from '@trunkline/testing';
 import * as avro from 'avsc';
 import { Client } from 'pg';
-import { avroTypeOptions } from './avro-long';
 import type { ColumnValue } from './codec-types';
 import { describeColumns, type TableDescription } from './column-type';
-import { decimalText } from './decimal';
 import {
   avroRowSchema,
   jsonRowSchema,

@@ -1,13 +1,6 @@
+import { decimalText, integerOfTwosComplement, twosComplementBytes } from '@trunkline/serde';
 import fc from 'fast-check';
-import {
-  avroDecimalOf,
-  decimalBytes,
-  decimalText,
-  integerOfTwosComplement,
-  numericModifier,
-  twosComplementBytes,
-  unscaledDecimal,
-} from './decimal';
+import { avroDecimalOf, decimalBytes, numericModifier, unscaledDecimal } from './decimal';
 
 const hex = (bytes: Buffer) => bytes.toString('hex');
 

@@ -1,4 +1,4 @@
-export { avroTypeOptions, BIGINT_LONG } from './avro-long';
+export { avroTypeOptions, BIGINT_LONG, decimalText } from '@trunkline/serde';
 export type {
   AvroSchema,
   ColumnCodec,
@@ -24,7 +24,7 @@ export {
   type TableDescription,
 } from './column-type';
 export { ColumnValueError } from './column-value-error';
-export { decimalBytes, decimalText, numericModifier } from './decimal';
+export { decimalBytes, numericModifier } from './decimal';
 export { jsonRowText } from './json-row';
 export { adjustName } from './names';
 export { type ArrayText, parseArrayText } from './pg-array';

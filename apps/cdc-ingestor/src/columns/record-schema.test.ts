@@ -1,6 +1,6 @@
+import { avroTypeOptions } from '@trunkline/serde';
 import * as avro from 'avsc';
 import { column } from '../encoding/sample-events';
-import { avroTypeOptions } from './avro-long';
 import { UNCHANGED_TOAST } from './column-codec';
 import type { TableDescription } from './column-type';
 import {

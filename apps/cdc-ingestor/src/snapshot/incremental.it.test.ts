@@ -1,8 +1,7 @@
 import { CdcAdminService, type GetStatusResponse } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { createGrpcClient, type GrpcClient } from '@trunkline/runtime';
-import { describeEachBroker, describeWithEngine } from '@trunkline/testing';
+import { CdcTestStack, describeEachBroker, describeWithEngine } from '@trunkline/testing';
 import { Client } from 'pg';
-import { CdcTestStack } from '../testing/cdc-stack';
 import { ChangeReader, type ReadChange } from '../testing/change-reader';
 import { replayItems } from '../testing/replay';
 

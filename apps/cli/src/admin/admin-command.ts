@@ -2,6 +2,8 @@ import { type DescMessage, type MessageShape, toJson } from '@bufbuild/protobuf'
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
 import { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
 import { SchemaRegistryAdminService } from '@trunkline/contracts/schemaregistry/v1/schema_registry_admin';
+import { SearchService } from '@trunkline/contracts/search/v1/search';
+import { SinkAdminService } from '@trunkline/contracts/sink/v1/sink_admin';
 import {
   createGrpcClient,
   type GrpcClient,
@@ -34,6 +36,26 @@ export const cdcAdminSettings = {
   cdcAdmin: setting.hostPorts({
     describe: "the CDC ingestor's gRPC admin address",
     default: ['127.0.0.1:50053'],
+  }),
+  json: adminSettings.json,
+};
+
+/**
+ * Flags of the commands that administer a sink service (`trunkline sinks`). No default: it
+ * follows the service named (search-indexer: 127.0.0.1:50054).
+ */
+export const sinkAdminSettings = {
+  sinkAdmin: setting.hostPorts({
+    describe: "the sink service's gRPC admin address (default: 127.0.0.1 and the service's gRPC port)",
+  }),
+  json: adminSettings.json,
+};
+
+/** Flags of `trunkline search`. */
+export const searchApiSettings = {
+  searchApi: setting.hostPorts({
+    describe: "the search indexer's gRPC address",
+    default: ['127.0.0.1:50054'],
   }),
   json: adminSettings.json,
 };
@@ -88,6 +110,32 @@ export async function withCdc<T>(
   work: (client: GrpcClient<typeof CdcAdminService>) => Promise<T>,
 ): Promise<T> {
   const client = createGrpcClient(CdcAdminService, address[0]!);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Runs admin work against a sink service, always closing the client. */
+export async function withSink<T>(
+  address: readonly string[],
+  work: (client: GrpcClient<typeof SinkAdminService>) => Promise<T>,
+): Promise<T> {
+  const client = createGrpcClient(SinkAdminService, address[0]!);
+  try {
+    return await work(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Runs queries against the search indexer, always closing the client. */
+export async function withSearch<T>(
+  address: readonly string[],
+  work: (client: GrpcClient<typeof SearchService>) => Promise<T>,
+): Promise<T> {
+  const client = createGrpcClient(SearchService, address[0]!);
   try {
     return await work(client);
   } finally {

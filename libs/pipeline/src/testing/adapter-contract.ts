@@ -1,4 +1,4 @@
-import type { SinkAdapter } from '../sink-adapter';
+import type { SinkAdapter, SinkRebuild } from '../sink-adapter';
 import type { Row, SinkBatch, SinkChange, SinkTable } from '../sink-change';
 
 /** How the contract drives and observes one engine's adapter. */
@@ -167,6 +167,85 @@ export function describeAdapterContract(name: string, harness: AdapterHarness): 
       expect(await state()).toEqual({});
       await adapter.apply(batch(table, [change('c', 7, { id: 7, title: 'after', price: 1 }, 190n)]));
       expect(Object.keys(await state())).toEqual(['7']);
+    });
+
+    // Engines that can rebuild: the tables built anew beside the live ones, then swapped in.
+    describe('rebuilding beside the live tables', () => {
+      let rebuild: SinkRebuild | undefined;
+      const replayed = batch(table, [
+        change('r', 7, { id: 7, title: 'seven rebuilt', price: 1 }, 195n),
+        change('c', 10, { id: 10, title: 'rebuilt only', price: 2 }, 200n),
+      ]);
+
+      afterAll(async () => {
+        await rebuild?.close();
+      });
+
+      it('keeps what a rebuild takes out of the live tables until the swap', async () => {
+        if (adapter.rebuild === undefined) return;
+        rebuild = await adapter.rebuild();
+        await rebuild.prepare(table);
+        await rebuild.apply(replayed);
+        // Live writes go on meanwhile, to the live tables only.
+        await adapter.apply(batch(table, [change('c', 8, { id: 8, title: 'live only', price: 3 }, 210n)]));
+        expect(await state()).toEqual({
+          7: { id: 7, title: 'after', price: 1 },
+          8: { id: 8, title: 'live only', price: 3 },
+        });
+        if (rebuild.storedOffsets !== undefined) {
+          expect((await rebuild.storedOffsets(table.topic)).get(0)).toBe(replayed.nextOffset);
+        }
+      }, 60_000);
+
+      it('swaps the rebuilt tables in: the live adapter then reads and writes them', async () => {
+        if (rebuild === undefined) return;
+        await rebuild.swap();
+        expect(await state()).toEqual({
+          7: { id: 7, title: 'seven rebuilt', price: 1 },
+          10: { id: 10, title: 'rebuilt only', price: 2 },
+        });
+        if (adapter.storedOffsets !== undefined) {
+          expect((await adapter.storedOffsets(table.topic)).get(0)).toBe(replayed.nextOffset);
+        }
+        await adapter.apply(
+          batch(table, [change('u', 10, { id: 10, title: 'live after swap', price: 4 }, 220n)]),
+        );
+        expect(await state()).toEqual({
+          7: { id: 7, title: 'seven rebuilt', price: 1 },
+          10: { id: 10, title: 'live after swap', price: 4 },
+        });
+      }, 60_000);
+
+      it('keeps the rebuilt tables across a close and a new open', async () => {
+        if (rebuild === undefined) return;
+        await adapter.close();
+        adapter = await harness.open();
+        expect(await state()).toEqual({
+          7: { id: 7, title: 'seven rebuilt', price: 1 },
+          10: { id: 10, title: 'live after swap', price: 4 },
+        });
+      }, 60_000);
+
+      it('discards a rebuild, leaving the live tables as they are', async () => {
+        if (adapter.rebuild === undefined) return;
+        const before = await state();
+        const discarded = await adapter.rebuild();
+        try {
+          await discarded.prepare(table);
+          await discarded.apply(
+            batch(table, [
+              change('c', 11, { id: 11, title: 'discarded', price: 5 }, 230n),
+              change('d', 7, null, 230n, { before: { id: 7 } }),
+            ]),
+          );
+          await discarded.discard();
+        } finally {
+          await discarded.close();
+        }
+        expect(await state()).toEqual(before);
+        await adapter.apply(batch(table, [change('c', 12, { id: 12, title: 'still live', price: 6 }, 240n)]));
+        expect(Object.keys(await state()).sort()).toEqual(['10', '12', '7']);
+      }, 60_000);
     });
   });
 }

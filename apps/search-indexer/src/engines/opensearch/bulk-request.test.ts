@@ -1,4 +1,4 @@
-import type { SinkChange, SinkTable } from '@trunkline/pipeline';
+import { ChangesRejected, type SinkChange, type SinkTable } from '@trunkline/pipeline';
 import { Code, TrunklineError } from '@trunkline/runtime';
 import { actionLine, type BulkWrite, bulkOutcome, planBatch, rejectionError } from './bulk-request';
 
@@ -97,8 +97,16 @@ describe('bulk requests', () => {
 
     const retry = rejectionError('alias', outcome.transient, outcome.rejected);
     expect(retry.code).toBe(Code.Unavailable);
+    expect(retry).not.toBeInstanceOf(ChangesRejected);
     const permanent = rejectionError('alias', [], outcome.rejected);
+    expect(permanent).toBeInstanceOf(ChangesRejected);
     expect(permanent.code).toBe(Code.InvalidArgument);
+    expect((permanent as ChangesRejected).rejected).toEqual([
+      {
+        change: writes[2]!.change,
+        reason: 'mapper_parsing_exception: failed to parse field [id]',
+      },
+    ]);
     expect(permanent.message).toContain('document {"id":3}');
     expect(permanent.message).toContain('mapper_parsing_exception: failed to parse field [id]');
     expect(JSON.parse(permanent.details.rejected!)).toEqual([

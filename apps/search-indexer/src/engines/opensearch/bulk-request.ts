@@ -1,4 +1,4 @@
-import type { SinkChange, SinkTable } from '@trunkline/pipeline';
+import { ChangesRejected, type SinkChange, type SinkTable } from '@trunkline/pipeline';
 import { Code, TrunklineError } from '@trunkline/runtime';
 import { documentId, toDocument } from './mappings';
 import { describeErrorBody, isTransientStatus, type OpenSearchErrorBody } from './opensearch-errors';
@@ -14,8 +14,8 @@ export interface BulkWrite {
 /** What applying a batch takes, in order: bulk writes, and truncates between them. */
 export type BulkStep = { kind: 'writes'; writes: BulkWrite[] } | { kind: 'truncate'; change: SinkChange };
 
-/** A change the adapter cannot apply, and why. */
-export interface RejectedChange {
+/** A change the adapter could not apply, and why: refused for good, or for now. */
+export interface FailedWrite {
   change: SinkChange;
   id?: string;
   status?: number;
@@ -32,9 +32,9 @@ export function planBatch(
   target: string,
   table: SinkTable,
   changes: readonly SinkChange[],
-): { steps: BulkStep[]; rejected: RejectedChange[] } {
+): { steps: BulkStep[]; rejected: FailedWrite[] } {
   const steps: BulkStep[] = [];
-  const rejected: RejectedChange[] = [];
+  const rejected: FailedWrite[] = [];
   let run = new Map<string, BulkWrite>();
   const flush = () => {
     if (run.size > 0) steps.push({ kind: 'writes', writes: [...run.values()] });
@@ -92,9 +92,9 @@ export type BulkResponseItem = Record<
 
 export interface BulkOutcome {
   /** Items refused for good (mapping errors, bad values): the pipeline dead-letters those. */
-  rejected: RejectedChange[];
+  rejected: FailedWrite[];
   /** Items that may succeed later (throttled, shards unavailable). */
-  transient: RejectedChange[];
+  transient: FailedWrite[];
   /** Items refused because the document already holds a newer (or the same, deleted) version. */
   alreadyNewer: number;
 }
@@ -133,21 +133,22 @@ export function bulkOutcome(writes: readonly BulkWrite[], items: readonly BulkRe
 /** How many rejected changes an error message names; details list them all. */
 const NAMED_IN_MESSAGE = 3;
 
-function describeRejected(r: RejectedChange): string {
+function describeRejected(r: FailedWrite): string {
   const where = `${r.change.topic}[${r.change.partition}]@${r.change.offset}`;
   return `${r.id === undefined ? where : `document ${r.id} (${where})`}: ${r.reason}`;
 }
 
 /**
- * The error for changes that could not be applied: UNAVAILABLE when any may succeed on a retry,
- * else INVALID_ARGUMENT naming the documents and reasons. `details.rejected` is a JSON array of
- * `{topic, partition, offset, id, status, reason}`, one per change, for the dead-letter topic.
- * Every other change of the batch was applied.
+ * The error for changes that could not be applied: UNAVAILABLE when any may succeed on a retry
+ * (the pipeline retries the batch), else ChangesRejected (INVALID_ARGUMENT) carrying each refused
+ * change and its reason, for the dead-letter topic. Both name the first documents and reasons in
+ * the message; `details.rejected` is a JSON array of `{topic, partition, offset, id, status,
+ * reason}`, one per change. Every other change of the batch was applied.
  */
 export function rejectionError(
   index: string,
-  transient: RejectedChange[],
-  rejected: RejectedChange[],
+  transient: FailedWrite[],
+  rejected: FailedWrite[],
 ): TrunklineError {
   const all = transient.length > 0 ? transient : rejected;
   const named = all.slice(0, NAMED_IN_MESSAGE).map(describeRejected).join('; ');
@@ -173,9 +174,9 @@ export function rejectionError(
       { details },
     );
   }
-  return new TrunklineError(
-    Code.InvalidArgument,
+  return new ChangesRejected(
     `OpenSearch rejected ${rejected.length} change(s) to ${index}: ${named}${more}`,
-    { details },
+    rejected.map((r) => ({ change: r.change, reason: r.reason })),
+    details,
   );
 }

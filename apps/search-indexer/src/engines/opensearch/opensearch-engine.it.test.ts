@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
-import type { SinkTable } from '@trunkline/pipeline';
+import { ChangesRejected, type SinkTable } from '@trunkline/pipeline';
 import { batch, change, describeAdapterContract, itemsTable } from '@trunkline/pipeline/testing';
-import { Code, TrunklineError } from '@trunkline/runtime';
+import { Code, type TrunklineError } from '@trunkline/runtime';
 import { describeWithEngine } from '@trunkline/testing';
 import { describeSearchContract } from '../search-contract';
 import { generationIndexName } from './index-names';
@@ -68,8 +68,9 @@ describeWithEngine('opensearch', 'the OpenSearch engine', (env) => {
         batch(table, [change('c', 20, { id: 20, title: 'good', price: 1 }, 500n), bad]),
       );
       const error = await apply.catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TrunklineError);
+      expect(error).toBeInstanceOf(ChangesRejected);
       expect(error).toMatchObject({ code: Code.InvalidArgument });
+      expect((error as ChangesRejected).rejected).toEqual([{ change: bad, reason: expect.any(String) }]);
       expect((error as TrunklineError).message).toContain('document {"id":21}');
       expect(JSON.parse((error as TrunklineError).details.rejected!)).toEqual([
         expect.objectContaining({ offset: String(bad.offset), id: '{"id":21}', status: 400 }),
@@ -208,6 +209,91 @@ describeWithEngine('opensearch', 'the OpenSearch engine', (env) => {
       } finally {
         await reader.close();
       }
+    });
+  });
+
+  describe('rebuilds', () => {
+    const prefix = `${runPrefix}rebuild-`;
+    let engine: OpenSearchEngine;
+    const items = itemsTable();
+    const others: SinkTable = { ...itemsTable(), name: 'public.others', topic: 'contract.public.others' };
+    const ids = async (name: string) => (await engine.documents(name)).map((row) => row.id).sort();
+    const aliasTargets = async (name: string) =>
+      Object.keys((await admin.indices.getAlias({ name: engine.aliasOf(name) })).body);
+    const exists = async (index: string) => (await admin.indices.exists({ index })).body;
+
+    beforeAll(async () => {
+      engine = new OpenSearchEngine({ node: url, indexPrefix: prefix });
+      for (const table of [items, others]) {
+        await engine.prepare(table);
+        const row = { ...change('c', 1, { id: 1, title: 'live', price: 1 }, 100n), table: table.name };
+        await engine.apply({ ...batch(table, [row]), table });
+      }
+    });
+
+    afterAll(async () => {
+      await engine.close();
+      await deleteIndexes(prefix);
+    });
+
+    it('describes itself by its node, without credentials', () => {
+      const node = new URL(url);
+      expect(engine.describe()).toBe(`opensearch ${node.protocol}//${node.host}`);
+      const withUser = new OpenSearchEngine({ node: `http://user:secret@${node.host}`, indexPrefix: prefix });
+      expect(withUser.describe()).toBe(`opensearch http://${node.host}`);
+      return withUser.close();
+    });
+
+    it('builds the next generation without the alias, swaps every rebuilt alias, and keeps the others', async () => {
+      const v1 = generationIndexName(engine.aliasOf(items.name), 1);
+      const v2 = generationIndexName(engine.aliasOf(items.name), 2);
+      const fresh: SinkTable = { ...itemsTable(), name: 'public.fresh', topic: 'contract.public.fresh' };
+      const rebuild = await engine.rebuild();
+      await expect(engine.rebuild()).rejects.toMatchObject({ code: Code.FailedPrecondition });
+      await rebuild.prepare(items);
+      await rebuild.apply(batch(items, [change('c', 2, { id: 2, title: 'rebuilt', price: 2 }, 100n)]));
+      const freshRow = {
+        ...change('c', 3, { id: 3, title: 'new table', price: 3 }, 100n),
+        table: fresh.name,
+      };
+      await rebuild.apply({ ...batch(fresh, [freshRow]), table: fresh });
+      expect(rebuild.describe()).toContain(v2);
+      expect(await exists(v2)).toBe(true);
+      expect(await aliasTargets(items.name)).toEqual([v1]);
+      expect(await ids(items.name)).toEqual([1]);
+
+      await rebuild.swap();
+      expect(await aliasTargets(items.name)).toEqual([v2]);
+      expect(await exists(v1)).toBe(false);
+      expect(await ids(items.name)).toEqual([2]);
+      expect(await ids(fresh.name)).toEqual([3]);
+      // Never prepared in the rebuild: left as it was.
+      expect(await aliasTargets(others.name)).toEqual([generationIndexName(engine.aliasOf(others.name), 1)]);
+      expect(await ids(others.name)).toEqual([1]);
+
+      await engine.apply(batch(items, [change('c', 4, { id: 4, title: 'live again', price: 4 }, 110n)]));
+      expect(await ids(items.name)).toEqual([2, 4]);
+      expect((await engine.search({ table: items.name, query: 'again' })).hits.map((h) => h.key)).toEqual([
+        { id: 4 },
+      ]);
+      await expect(rebuild.apply(batch(items, []))).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    });
+
+    it('starts over an index an unfinished rebuild left, and deletes what it discards', async () => {
+      const v3 = generationIndexName(engine.aliasOf(items.name), 3);
+      const unfinished = await engine.rebuild();
+      await unfinished.apply(batch(items, [change('c', 5, { id: 5, title: 'left over', price: 5 }, 120n)]));
+      await unfinished.close();
+      expect(await exists(v3)).toBe(true);
+
+      const rebuild = await engine.rebuild();
+      await rebuild.prepare(items);
+      await rebuild.apply(batch(items, [change('c', 6, { id: 6, title: 'discarded', price: 6 }, 120n)]));
+      await admin.indices.refresh({ index: v3 });
+      expect((await admin.count({ index: v3 })).body.count).toBe(1); // 6, not the left-over 5
+      await rebuild.discard();
+      expect(await exists(v3)).toBe(false);
+      expect(await ids(items.name)).toEqual([2, 4]);
     });
   });
 

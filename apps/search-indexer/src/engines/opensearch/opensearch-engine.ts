@@ -1,15 +1,15 @@
 import { Client } from '@opensearch-project/opensearch';
-import type { Row, SinkBatch, SinkChange, SinkTable } from '@trunkline/pipeline';
+import type { Row, SinkBatch, SinkChange, SinkRebuild, SinkTable } from '@trunkline/pipeline';
 import { Code, TrunklineError } from '@trunkline/runtime';
 import type { SearchEngine, SearchHit, SearchRequest, SearchResult } from '../search-engine';
 import {
   type BulkResponseItem,
   bulkOutcome,
+  type FailedWrite,
   planBatch,
-  type RejectedChange,
   rejectionError,
 } from './bulk-request';
-import { aliasName, generationIndexName, validIndexPrefix } from './index-names';
+import { aliasName, generationIndexName, generationOf, validIndexPrefix } from './index-names';
 import {
   fromDocument,
   INTERNAL_FIELD,
@@ -44,10 +44,17 @@ export interface OpenSearchEngineOptions {
 /** What the engine knows of one source table's index. */
 interface TableIndex {
   alias: string;
-  /** The concrete index the alias points to (`<alias>-v<n>`). */
+  /** The concrete index the alias points to (`<alias>-v<n>`), or a rebuild's next generation. */
   index: string;
   table: SinkTable;
   meta: IndexMeta;
+}
+
+/** One alias to point at `to`, away from the indexes in `from`. */
+interface AliasMove {
+  alias: string;
+  to: string;
+  from: string[];
 }
 
 const DEFAULT_PREFIX = 'trunkline-';
@@ -70,6 +77,8 @@ export class OpenSearchEngine implements SearchEngine {
   private readonly prefix: string;
   private readonly options: OpenSearchEngineOptions;
   private readonly tables = new Map<string, TableIndex>();
+  /** The rebuild under way, if any: there is one next generation per table, so one at a time. */
+  private rebuilding: OpenSearchRebuild | undefined;
 
   constructor(options: OpenSearchEngineOptions) {
     this.options = options;
@@ -84,6 +93,48 @@ export class OpenSearchEngine implements SearchEngine {
       this.client = new Client({ node: options.node, requestTimeout: options.requestTimeoutMs ?? 30_000 });
       this.ownsClient = true;
     }
+  }
+
+  /** `opensearch <node>[, <node>…]`, without credentials. */
+  describe(): string {
+    const nodes = this.client.connectionPool.connections.map((connection) =>
+      withoutCredentials(connection.url),
+    );
+    return `opensearch ${nodes.join(', ')}`;
+  }
+
+  /**
+   * Starts building every table it is given into the next generation index, beside the live one
+   * and not under its alias; `swap` then points the aliases at the new generations in one step.
+   */
+  async rebuild(): Promise<SinkRebuild> {
+    if (this.rebuilding !== undefined) {
+      throw new TrunklineError(
+        Code.FailedPrecondition,
+        'a rebuild is already under way: swap or discard it first',
+        {
+          details: { engine: 'opensearch' },
+        },
+      );
+    }
+    const rebuild = new OpenSearchRebuild({
+      describe: () => this.describe(),
+      aliasOf: (table) => this.aliasOf(table),
+      aliasIndexes: (alias) => this.aliasIndexes(alias),
+      createIndex: (index, table) => this.createIndex(index, table),
+      deleteIndexes: (indexes) => this.deleteIndexes(indexes),
+      evolve: (index, table) => this.evolve(index, table),
+      write: (known, batch) => this.write(known.index, known, batch, false),
+      pointAliases: (moves) => this.pointAliases(moves),
+      adopt: (rebuilt) => {
+        for (const known of rebuilt) this.tables.set(known.table.name, known);
+      },
+      finished: () => {
+        this.rebuilding = undefined;
+      },
+    });
+    this.rebuilding = rebuild;
+    return rebuild;
   }
 
   /** The alias a source table is read and written through. */
@@ -145,38 +196,17 @@ export class OpenSearchEngine implements SearchEngine {
    * deleting them is the caller's choice.
    */
   async swapAlias(alias: string, to: string): Promise<string[]> {
-    const before = await this.aliasIndexes(alias);
-    const actions: Record<string, unknown>[] = [{ add: { index: to, alias } }];
-    for (const index of before) if (index !== to) actions.push({ remove: { index, alias } });
-    try {
-      await this.client.indices.updateAliases({ body: { actions } });
-    } catch (error) {
-      throw fromClientError(error, `point alias ${alias} at ${to}`);
-    }
+    const from = (await this.aliasIndexes(alias)).filter((index) => index !== to);
+    await this.pointAliases([{ alias, to, from }]);
     for (const [name, known] of this.tables)
       if (known.alias === alias) this.tables.set(name, { ...known, index: to });
-    return before.filter((index) => index !== to);
+    return from;
   }
 
   async apply(batch: SinkBatch): Promise<void> {
     if (batch.changes.length === 0) return;
     const known = await this.tableIndex(batch.table);
-    const { steps, rejected } = planBatch(known.alias, known.table, batch.changes);
-    const failed: RejectedChange[] = [...rejected];
-    const transient: RejectedChange[] = [];
-    for (const step of steps) {
-      if (step.kind === 'truncate') {
-        await this.truncate(known.alias, step.change);
-        continue;
-      }
-      const items = await this.bulk(known.alias, step.writes.map((w) => w.lines).join(''));
-      const outcome = bulkOutcome(step.writes, items);
-      failed.push(...outcome.rejected);
-      transient.push(...outcome.transient);
-      // A retry must not re-run a truncate that later changes of this batch came after.
-      if (transient.length > 0) break;
-    }
-    if (transient.length > 0 || failed.length > 0) throw rejectionError(known.alias, transient, failed);
+    await this.write(known.alias, known, batch, true);
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -246,6 +276,61 @@ export class OpenSearchEngine implements SearchEngine {
   async close(): Promise<void> {
     this.tables.clear();
     if (this.ownsClient) await this.client.close();
+  }
+
+  /**
+   * Writes a batch to `target`: the alias for live writes, a concrete index for a rebuild's
+   * (`viaAlias` false: no alias points at it yet). Throws what `rejectionError` makes when
+   * OpenSearch refused changes; every other change was applied.
+   */
+  private async write(target: string, known: TableIndex, batch: SinkBatch, viaAlias: boolean): Promise<void> {
+    if (batch.changes.length === 0) return;
+    const { steps, rejected } = planBatch(target, known.table, batch.changes);
+    const failed: FailedWrite[] = [...rejected];
+    const transient: FailedWrite[] = [];
+    for (const step of steps) {
+      if (step.kind === 'truncate') {
+        await this.truncate(target, step.change);
+        continue;
+      }
+      const items = await this.bulk(target, step.writes.map((w) => w.lines).join(''), viaAlias);
+      const outcome = bulkOutcome(step.writes, items);
+      failed.push(...outcome.rejected);
+      transient.push(...outcome.transient);
+      // A retry must not re-run a truncate that later changes of this batch came after.
+      if (transient.length > 0) break;
+    }
+    if (transient.length > 0 || failed.length > 0) throw rejectionError(target, transient, failed);
+  }
+
+  /**
+   * Points every alias of `moves` at its new index and away from its old ones in one `_aliases`
+   * request, which OpenSearch applies atomically: readers never see a mix of generations.
+   */
+  private async pointAliases(moves: readonly AliasMove[]): Promise<void> {
+    if (moves.length === 0) return;
+    const actions: Record<string, unknown>[] = [];
+    for (const { alias, to, from } of moves) {
+      actions.push({ add: { index: to, alias } });
+      for (const index of from) actions.push({ remove: { index, alias } });
+    }
+    const what = moves.map(({ alias, to }) => `${alias} at ${to}`).join(', ');
+    try {
+      await this.client.indices.updateAliases({ body: { actions } });
+    } catch (error) {
+      throw fromClientError(error, `point alias ${what}`);
+    }
+  }
+
+  /** Deletes indexes; one already gone is not an error. */
+  private async deleteIndexes(indexes: readonly string[]): Promise<void> {
+    if (indexes.length === 0) return;
+    try {
+      await this.client.indices.delete({ index: indexes.join(','), ignore_unavailable: true });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw fromClientError(error, `delete index ${indexes.join(', ')}`);
+    }
   }
 
   /** The table's index, prepared first when this engine has not seen the table (or its schema). */
@@ -362,20 +447,21 @@ export class OpenSearchEngine implements SearchEngine {
   /**
    * One `_bulk` request. `refresh=wait_for` makes it return once the writes are searchable;
    * OpenSearch answers only after its translog is synced (`index.translog.durability: request`,
-   * the default), so what it acknowledged survives a crash. `require_alias` stops a missing alias
-   * from being auto-created as an index with guessed mappings.
+   * the default), so what it acknowledged survives a crash. Through an alias, `require_alias`
+   * stops a missing alias from being auto-created as an index with guessed mappings; a rebuild
+   * writes to its concrete index, which it created (and stops writing once it dropped it).
    */
-  private async bulk(alias: string, ndjson: string): Promise<BulkResponseItem[]> {
+  private async bulk(target: string, ndjson: string, viaAlias: boolean): Promise<BulkResponseItem[]> {
     try {
       const response = await this.client.transport.request({
         method: 'POST',
         path: '/_bulk',
-        querystring: { refresh: 'wait_for', require_alias: 'true' },
+        querystring: { refresh: 'wait_for', ...(viaAlias ? { require_alias: 'true' } : {}) },
         bulkBody: ndjson,
       });
       return (response.body as { items?: BulkResponseItem[] }).items ?? [];
     } catch (error) {
-      throw fromClientError(error, `apply a batch to ${alias}`);
+      throw fromClientError(error, `apply a batch to ${target}`);
     }
   }
 
@@ -404,6 +490,140 @@ export class OpenSearchEngine implements SearchEngine {
       throw fromClientError(error, `truncate ${alias}`);
     }
   }
+}
+
+/** What a rebuild needs of the live engine: its requests, and its knowledge of the tables. */
+interface RebuildHost {
+  describe(): string;
+  aliasOf(table: string): string;
+  aliasIndexes(alias: string): Promise<string[]>;
+  createIndex(index: string, table: SinkTable): Promise<boolean>;
+  deleteIndexes(indexes: readonly string[]): Promise<void>;
+  evolve(index: string, table: SinkTable): Promise<IndexMeta>;
+  /** Writes a batch to `known.index` itself, not through the alias. */
+  write(known: TableIndex, batch: SinkBatch): Promise<void>;
+  pointAliases(moves: readonly AliasMove[]): Promise<void>;
+  /** Makes the live engine read and write the rebuilt tables. */
+  adopt(rebuilt: readonly TableIndex[]): void;
+  /** The rebuild was swapped, discarded or closed: another may start. */
+  finished(): void;
+}
+
+/**
+ * Tables being rebuilt: each table prepared gets the generation after its live one
+ * (`<alias>-v<n+1>`), created with the table's mapping but no alias, and takes the replayed
+ * changes (versioned by LSN, as live writes are). Tables never prepared here keep their live
+ * index through the swap.
+ */
+class OpenSearchRebuild implements SinkRebuild {
+  private readonly tables = new Map<string, TableIndex>();
+  private state: 'building' | 'swapped' | 'discarded' | 'closed' = 'building';
+
+  constructor(private readonly host: RebuildHost) {}
+
+  describe(): string {
+    const indexes = [...this.tables.values()].map((known) => known.index);
+    return `${this.host.describe()}, rebuilding ${indexes.length === 0 ? 'no index yet' : indexes.join(', ')}`;
+  }
+
+  async prepare(table: SinkTable): Promise<void> {
+    this.checkBuilding();
+    tableMappings(table); // checks the columns before anything is created
+    const known = this.tables.get(table.name);
+    if (known !== undefined) {
+      const meta = await this.host.evolve(known.index, table);
+      this.tables.set(table.name, { ...known, table, meta });
+      return;
+    }
+    const alias = this.host.aliasOf(table.name);
+    const index = await this.createNextGeneration(alias, table);
+    this.tables.set(table.name, { alias, index, table, meta: indexMeta(table) });
+  }
+
+  async apply(batch: SinkBatch): Promise<void> {
+    this.checkBuilding();
+    if (batch.changes.length === 0) return;
+    let known = this.tables.get(batch.table.name);
+    if (
+      known === undefined ||
+      !(known.table.schemaId === batch.table.schemaId || covers(known.table, batch.table))
+    ) {
+      await this.prepare(batch.table);
+      known = this.tables.get(batch.table.name)!;
+    }
+    await this.host.write(known, batch);
+  }
+
+  /**
+   * Points every rebuilt table's alias at its new generation in one atomic request, then deletes
+   * the generations it pointed to before. Were the deletion to fail, the old indexes are only
+   * left over: nothing reads them any more.
+   */
+  async swap(): Promise<void> {
+    this.checkBuilding();
+    const rebuilt = [...this.tables.values()];
+    const moves: AliasMove[] = [];
+    for (const { alias, index } of rebuilt) {
+      const from = (await this.host.aliasIndexes(alias)).filter((old) => old !== index);
+      moves.push({ alias, to: index, from });
+    }
+    await this.host.pointAliases(moves);
+    this.finish('swapped');
+    this.host.adopt(rebuilt);
+    await this.host.deleteIndexes(moves.flatMap((move) => move.from));
+  }
+
+  async discard(): Promise<void> {
+    this.checkBuilding();
+    this.finish('discarded');
+    await this.host.deleteIndexes([...this.tables.values()].map((known) => known.index));
+  }
+
+  /**
+   * Stops the rebuild without swapping or discarding: what it built stays, unused, until the
+   * next rebuild of those tables replaces it.
+   */
+  async close(): Promise<void> {
+    if (this.state === 'building') this.finish('closed');
+  }
+
+  /**
+   * Creates the generation after the newest the alias points to. An index already there, not
+   * under the alias, is what an earlier rebuild left when it stopped before its swap or discard:
+   * it is deleted and created anew, empty.
+   */
+  private async createNextGeneration(alias: string, table: SinkTable): Promise<string> {
+    const live = await this.host.aliasIndexes(alias);
+    const newest = Math.max(0, ...live.map((index) => generationOf(index) ?? 0));
+    const next = generationIndexName(alias, newest + 1);
+    if (await this.host.createIndex(next, table)) return next;
+    await this.host.deleteIndexes([next]);
+    if (await this.host.createIndex(next, table)) return next;
+    throw new TrunklineError(
+      Code.Aborted,
+      `index ${next} was created again while this rebuild replaced a leftover of an earlier one`,
+      { details: { engine: 'opensearch', alias, index: next } },
+    );
+  }
+
+  private finish(state: 'swapped' | 'discarded' | 'closed'): void {
+    this.state = state;
+    this.host.finished();
+  }
+
+  private checkBuilding(): void {
+    if (this.state !== 'building') {
+      throw new TrunklineError(Code.FailedPrecondition, `the rebuild was ${this.state}`, {
+        details: { engine: 'opensearch' },
+      });
+    }
+  }
+}
+
+/** A node's URL for people to read: scheme, host, port and path, never a user or password. */
+function withoutCredentials(url: URL): string {
+  const path = url.pathname === '/' ? '' : url.pathname;
+  return `${url.protocol}//${url.host}${path}`;
 }
 
 /** True when every column of `table` is in `known` with the same type: nothing to evolve. */

@@ -1,5 +1,39 @@
 import { createHash } from 'node:crypto';
+import { basename, dirname, extname, join } from 'node:path';
 import type { SinkTable } from '@trunkline/pipeline';
+
+/**
+ * Database generations. The engine is opened on one path (`/data/search.db`); a rebuild writes a
+ * whole new database file beside it, and its swap makes that file the current one. Generation 1
+ * is the path itself; generation n > 1 is `<stem>.v<n><ext>` (`/data/search.v2.db`). Which
+ * generation is current is the number in `<path>.current`, replaced by a rename (atomic), so a
+ * crash leaves it naming either the old file or the new one; without that file it is 1.
+ */
+export function generationFile(path: string, generation: number): string {
+  if (generation === 1) return path;
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}.v${generation}${ext}`);
+}
+
+/** The generation of `file` (a name in `path`'s folder), or undefined when it is none of them. */
+export function generationOfFile(path: string, file: string): number | undefined {
+  if (file === basename(path)) return 1;
+  const ext = extname(path);
+  const stem = basename(path, ext);
+  if (!file.startsWith(`${stem}.v`) || !file.endsWith(ext)) return undefined;
+  const digits = file.slice(stem.length + 2, file.length - ext.length);
+  if (!/^[1-9][0-9]*$/.test(digits)) return undefined;
+  const generation = Number(digits);
+  return Number.isSafeInteger(generation) && generation > 1 ? generation : undefined;
+}
+
+/** The file naming the current generation. */
+export function pointerFile(path: string): string {
+  return `${path}.current`;
+}
+
+/** The files SQLite keeps beside a database in WAL mode: they belong to that one generation. */
+export const SIDE_FILE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
 
 /**
  * The SQLite schema of the embedded search engine. One database file holds:

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SinkAdapter, SinkTable } from '@trunkline/pipeline';
 import { describeAdapterContract } from '@trunkline/pipeline/testing';
 import { Code } from '@trunkline/runtime';
@@ -224,5 +224,111 @@ describe('SqliteSearchEngine', () => {
     expect((await engine.search({ table: notes.name, query: 'NEAR AND OR' })).total).toBe(1);
     expect((await engine.search({ table: notes.name, query: '"quoted" (x)' })).total).toBe(1);
     expect((await engine.storedOffsets(notes.topic)).size).toBe(1);
+  });
+});
+
+describe('SqliteSearchEngine rebuilds', () => {
+  let file: ReturnType<typeof tempFile>;
+  let engine: SqliteSearchEngine;
+  const files = () => readdirSync(dirname(file.path)).sort();
+  const texts = async (target: SqliteSearchEngine) => (await target.rows(notes.name)).map((row) => row.text);
+
+  beforeEach(async () => {
+    file = tempFile('sqlite-rebuild');
+    engine = await SqliteSearchEngine.open({ path: file.path });
+    await engine.prepare(notes);
+    await engine.apply(upsert(1, { text: 'old generation' }, 10n));
+  });
+
+  afterEach(async () => {
+    await engine.close();
+    file.remove();
+  });
+
+  it('switches to the next generation file, names it in the pointer file, and deletes the old one', async () => {
+    expect(engine.describe()).toBe(`sqlite ${file.path}`);
+    const rebuild = await engine.rebuild();
+    await rebuild.prepare(notes);
+    await rebuild.apply(upsert(2, { text: 'new generation' }, 10n));
+    expect(files()).toEqual([
+      'search.db',
+      'search.db-shm',
+      'search.db-wal',
+      'search.v2.db',
+      'search.v2.db-shm',
+      'search.v2.db-wal',
+    ]);
+    await rebuild.swap();
+    const v2 = join(dirname(file.path), 'search.v2.db');
+    expect(engine.describe()).toBe(`sqlite ${v2}`);
+    expect(readFileSync(`${file.path}.current`, 'utf8')).toBe('2\n');
+    expect(files().filter((name) => name.startsWith('search.db') && name !== 'search.db.current')).toEqual(
+      [],
+    );
+    expect(await texts(engine)).toEqual(['new generation']);
+    expect((await engine.search({ table: notes.name, query: 'generation' })).hits.map((h) => h.key)).toEqual([
+      { id: 2 },
+    ]);
+
+    // A second rebuild goes one generation further and deletes the second.
+    const again = await engine.rebuild();
+    await again.apply(upsert(3, { text: 'third generation' }, 10n));
+    await again.swap();
+    expect(existsSync(v2)).toBe(false);
+    await engine.close();
+    engine = await SqliteSearchEngine.open({ path: file.path });
+    expect(engine.describe()).toBe(`sqlite ${join(dirname(file.path), 'search.v3.db')}`);
+    expect(await texts(engine)).toEqual(['third generation']);
+  });
+
+  it("deletes a discarded rebuild's file and lets another rebuild start; one at a time", async () => {
+    const rebuild = await engine.rebuild();
+    await expect(engine.rebuild()).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    await rebuild.apply(upsert(2, { text: 'discarded' }, 10n));
+    await rebuild.discard();
+    await expect(rebuild.swap()).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    expect(files().filter((name) => name.includes('.v2'))).toEqual([]);
+    expect(await texts(engine)).toEqual(['old generation']);
+    const next = await engine.rebuild();
+    await next.discard();
+  });
+
+  it('starts a rebuild anew over what an unfinished one left, which open ignores', async () => {
+    const unfinished = await engine.rebuild();
+    await unfinished.apply(upsert(2, { text: 'left over' }, 10n));
+    await unfinished.close(); // as a crash before the swap would leave it
+    await engine.close();
+    engine = await SqliteSearchEngine.open({ path: file.path });
+    expect(await texts(engine)).toEqual(['old generation']);
+    const rebuild = await engine.rebuild();
+    await rebuild.apply(upsert(3, { text: 'fresh' }, 10n));
+    await rebuild.swap();
+    expect(await texts(engine)).toEqual(['fresh']);
+  });
+
+  it('opens the generation the pointer names after a crash before the old file was deleted', async () => {
+    const rebuild = await engine.rebuild();
+    await rebuild.apply(upsert(2, { text: 'new generation' }, 10n));
+    await rebuild.swap();
+    await engine.close();
+    // What a crash between the pointer's rename and the deletion leaves: the old file still there.
+    writeFileSync(file.path, 'stale');
+    engine = await SqliteSearchEngine.open({ path: file.path });
+    expect(await texts(engine)).toEqual(['new generation']);
+    expect(existsSync(file.path)).toBe(false);
+  });
+
+  it('refuses a pointer file that names no generation', async () => {
+    await engine.close();
+    writeFileSync(`${file.path}.current`, 'two');
+    await expect(SqliteSearchEngine.open({ path: file.path })).rejects.toMatchObject({
+      code: Code.FailedPrecondition,
+    });
+    writeFileSync(`${file.path}.current`, '5\n');
+    await expect(SqliteSearchEngine.open({ path: file.path })).rejects.toMatchObject({
+      code: Code.FailedPrecondition,
+    });
+    rmSync(`${file.path}.current`);
+    engine = await SqliteSearchEngine.open({ path: file.path });
   });
 });

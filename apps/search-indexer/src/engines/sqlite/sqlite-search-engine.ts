@@ -1,6 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Row, SinkBatch, SinkChange, SinkTable } from '@trunkline/pipeline';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Row, SinkBatch, SinkChange, SinkRebuild, SinkTable } from '@trunkline/pipeline';
 import { Code, TrunklineError } from '@trunkline/runtime';
 import Database from 'better-sqlite3';
 import type { SearchEngine, SearchHit, SearchRequest, SearchResult } from '../search-engine';
@@ -14,12 +25,19 @@ import {
   evolvedTextColumns,
   fieldPath,
   ftsColumns,
+  generationFile,
+  generationOfFile,
   names,
+  pointerFile,
+  SIDE_FILE_SUFFIXES,
   type TableMeta,
 } from './sqlite-schema';
 
 export interface SqliteSearchEngineOptions {
-  /** The database file; created (with its folder) when missing. */
+  /**
+   * The database file; created (with its folder) when missing. After a rebuild the data lives in
+   * a generation file beside it (`search.v2.db`), which `open` finds again (see sqlite-schema.ts).
+   */
   path: string;
 }
 
@@ -56,31 +74,107 @@ interface TableStatements {
  * later offset wins. Deleted rows stay as markers carrying their LSN, so a replay of older
  * changes cannot resurrect them; a truncate removes every row (and marker) with an LSN up to its
  * own and remembers that LSN.
+ *
+ * Rebuilds: `rebuild` writes every table anew into the next generation's database file, and its
+ * `swap` makes that file current (see `switchTo`); offsets live in each file, so after a swap
+ * `storedOffsets` answers with the rebuild's.
  */
 export class SqliteSearchEngine implements SearchEngine {
-  private readonly db: Database.Database;
+  private db: Database.Database;
+  /** The path the engine was opened on, which names every generation's file. */
+  private readonly path: string;
+  /** The generation `db` is, and its file. */
+  private generation: number;
+  private file: string;
   private readonly statements = new Map<string, TableStatements>();
+  private rebuilding: SqliteRebuild | undefined;
   private closed = false;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, path: string, generation: number) {
     this.db = db;
+    this.path = path;
+    this.generation = generation;
+    this.file = generationFile(path, generation);
   }
 
+  /**
+   * Opens the current generation of the database at `path` (the path itself until a rebuild was
+   * swapped in), and deletes older generations a crash left behind.
+   */
   static async open(options: SqliteSearchEngineOptions): Promise<SqliteSearchEngine> {
-    mkdirSync(dirname(options.path), { recursive: true });
-    const db = new Database(options.path);
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
-      db.exec(BOOTSTRAP);
-    } catch (error) {
-      db.close();
-      throw new TrunklineError(Code.Unavailable, `cannot open the search database ${options.path}`, {
-        cause: error,
-      });
+    const path = resolve(options.path);
+    mkdirSync(dirname(path), { recursive: true });
+    const generation = currentGeneration(path);
+    const file = generationFile(path, generation);
+    if (generation > 1 && !existsSync(file)) {
+      throw new TrunklineError(
+        Code.FailedPrecondition,
+        `${pointerFile(path)} names generation ${generation}, but ${file} does not exist`,
+        { details: { engine: 'sqlite', path } },
+      );
     }
-    return new SqliteSearchEngine(db);
+    const engine = new SqliteSearchEngine(openDatabase(file), path, generation);
+    removeGenerations(path, (other) => other < generation);
+    return engine;
+  }
+
+  /** `sqlite <absolute path of the current database file>`. */
+  describe(): string {
+    return `sqlite ${this.file}`;
+  }
+
+  /**
+   * Starts writing every table anew into the next generation's file, beside the live one; a
+   * leftover of a rebuild that never finished (a crash, a close) is deleted first.
+   */
+  async rebuild(): Promise<SinkRebuild> {
+    this.checkOpen();
+    if (this.rebuilding !== undefined) {
+      throw new TrunklineError(
+        Code.FailedPrecondition,
+        'a rebuild is already under way: swap or discard it first',
+        {
+          details: { engine: 'sqlite', path: this.path },
+        },
+      );
+    }
+    const next = this.generation + 1;
+    removeGenerations(this.path, (other) => other >= next);
+    const file = generationFile(this.path, next);
+    const writer = new SqliteSearchEngine(openDatabase(file), this.path, next);
+    this.rebuilding = new SqliteRebuild(this, writer, file);
+    return this.rebuilding;
+  }
+
+  /**
+   * Makes `rebuilt` (a rebuild's writer) the current generation: durably first (the file's folder
+   * entry synced, then the pointer file replaced by a rename), then in this engine (its database
+   * handle taken over, the old one closed, prepared statements dropped), then the old file
+   * deleted. A crash before the rename leaves the old generation current, after it the new one;
+   * an old file left behind is deleted by the next `open`. Other engines opened on the old
+   * file (another process) read it until they are opened again. Called by the rebuild's `swap`.
+   */
+  switchTo(rebuilt: SqliteSearchEngine): void {
+    this.checkOpen();
+    rebuilt.checkOpen();
+    if (rebuilt.path !== this.path || rebuilt.generation <= this.generation) {
+      throw new TrunklineError(Code.InvalidArgument, `${rebuilt.file} is not a rebuild of ${this.file}`);
+    }
+    writePointer(this.path, rebuilt.generation);
+    const old = { db: this.db, file: this.file };
+    this.db = rebuilt.db;
+    this.generation = rebuilt.generation;
+    this.file = rebuilt.file;
+    this.statements.clear();
+    rebuilt.release();
+    this.rebuilding = undefined;
+    old.db.close();
+    removeDatabaseFiles(old.file);
+  }
+
+  /** Called by a rebuild discarded or closed: another may start. */
+  rebuildEnded(): void {
+    this.rebuilding = undefined;
   }
 
   async prepare(table: SinkTable): Promise<void> {
@@ -187,9 +281,14 @@ export class SqliteSearchEngine implements SearchEngine {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.release();
+    this.db.close();
+  }
+
+  /** Stops using the database handle without closing it: another engine took it over. */
+  private release(): void {
     this.closed = true;
     this.statements.clear();
-    this.db.close();
   }
 
   private checkOpen(): void {
@@ -315,6 +414,157 @@ export class SqliteSearchEngine implements SearchEngine {
       .prepare('UPDATE sink_tables SET truncated_lsn = max(coalesce(truncated_lsn, ?), ?) WHERE name = ?')
       .run(lsn, lsn, meta.name);
   }
+}
+
+/**
+ * Tables being rebuilt into the next generation's database file, by an engine of their own (the
+ * writer); `swap` hands its file to the live engine.
+ */
+class SqliteRebuild implements SinkRebuild {
+  private state: 'building' | 'swapped' | 'discarded' | 'closed' = 'building';
+
+  constructor(
+    private readonly live: SqliteSearchEngine,
+    private readonly writer: SqliteSearchEngine,
+    /** The writer's database file. */
+    private readonly file: string,
+  ) {}
+
+  describe(): string {
+    return `${this.writer.describe()} (rebuilding ${this.live.describe()})`;
+  }
+
+  async prepare(table: SinkTable): Promise<void> {
+    this.checkBuilding();
+    await this.writer.prepare(table);
+  }
+
+  async apply(batch: SinkBatch): Promise<void> {
+    this.checkBuilding();
+    await this.writer.apply(batch);
+  }
+
+  async storedOffsets(topic: string): Promise<Map<number, bigint>> {
+    this.checkBuilding();
+    return this.writer.storedOffsets(topic);
+  }
+
+  async swap(): Promise<void> {
+    this.checkBuilding();
+    this.live.switchTo(this.writer);
+    this.state = 'swapped';
+  }
+
+  async discard(): Promise<void> {
+    this.checkBuilding();
+    await this.end('discarded');
+    removeDatabaseFiles(this.file);
+  }
+
+  /**
+   * Stops the rebuild without swapping or discarding: its file stays, unused, until the next
+   * rebuild deletes it.
+   */
+  async close(): Promise<void> {
+    if (this.state === 'building') await this.end('closed');
+  }
+
+  private async end(state: 'discarded' | 'closed'): Promise<void> {
+    this.state = state;
+    await this.writer.close();
+    this.live.rebuildEnded();
+  }
+
+  private checkBuilding(): void {
+    if (this.state !== 'building') {
+      throw new TrunklineError(Code.FailedPrecondition, `the rebuild was ${this.state}`, {
+        details: { engine: 'sqlite' },
+      });
+    }
+  }
+}
+
+/** Opens (or creates) one generation's database file: WAL, synced commits, the bootstrap tables. */
+function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(BOOTSTRAP);
+  } catch (error) {
+    db.close();
+    throw new TrunklineError(Code.Unavailable, `cannot open the search database ${file}`, { cause: error });
+  }
+  return db;
+}
+
+/** The generation `<path>.current` names; 1 when there is none (no rebuild was ever swapped in). */
+function currentGeneration(path: string): number {
+  let text: string;
+  try {
+    text = readFileSync(pointerFile(path), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 1;
+    throw new TrunklineError(Code.Unavailable, `cannot read ${pointerFile(path)}`, { cause: error });
+  }
+  const generation = Number(text.trim());
+  if (!/^[1-9][0-9]*$/.test(text.trim()) || !Number.isSafeInteger(generation)) {
+    throw new TrunklineError(
+      Code.FailedPrecondition,
+      `${pointerFile(path)} holds ${JSON.stringify(text)}, not a generation number`,
+      { details: { engine: 'sqlite', path } },
+    );
+  }
+  return generation;
+}
+
+/**
+ * Replaces the pointer file atomically: written and synced under a temporary name, then renamed.
+ * The folder is synced first, so the generation's database file is on disk before anything names it.
+ */
+function writePointer(path: string, generation: number): void {
+  const pointer = pointerFile(path);
+  const temporary = `${pointer}.tmp`;
+  try {
+    fsyncFolder(dirname(path));
+    const fd = openSync(temporary, 'w');
+    try {
+      writeFileSync(fd, `${generation}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, pointer);
+    fsyncFolder(dirname(path));
+  } catch (error) {
+    throw new TrunklineError(Code.Unavailable, `cannot make generation ${generation} current in ${pointer}`, {
+      cause: error,
+      details: { engine: 'sqlite', path },
+    });
+  }
+}
+
+/** Syncs a folder, so the files created or renamed in it are there after a crash. */
+function fsyncFolder(folder: string): void {
+  const fd = openSync(folder, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Deletes the database files (and their WAL and shared-memory files) of the generations `which` picks. */
+function removeGenerations(path: string, which: (generation: number) => boolean): void {
+  for (const name of readdirSync(dirname(path))) {
+    const generation = generationOfFile(path, name);
+    if (generation !== undefined && which(generation)) removeDatabaseFiles(join(dirname(path), name));
+  }
+}
+
+function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', ...SIDE_FILE_SUFFIXES]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /**

@@ -1,4 +1,6 @@
-import { TestDatabase, TrunklineTestCdcIngestor, TrunklineTestSchemaRegistry } from '@trunkline/testing';
+import { TrunklineTestCdcIngestor } from './cdc-ingestors';
+import { TestDatabase } from './postgres-databases';
+import { TrunklineTestSchemaRegistry } from './schema-registries';
 
 /**
  * What a CDC integration test runs against: a database of its own on the Postgres engine, a

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CdcTestStack,
+  describeEachBroker,
+  describeWithEngine,
+  TrunklineTestSearchIndexer,
+} from '@trunkline/testing';
+import { hitIds, SearchIndexerClient } from './testing/search-client';
+
+describeWithEngine('postgres', 'search indexer', (pg) => {
+  describeEachBroker('rows of Postgres tables become searchable documents', (broker) => {
+    const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
+    const { db } = stack;
+    const dataDir = mkdtempSync(join(tmpdir(), 'search-indexer-'));
+    let indexer: TrunklineTestSearchIndexer;
+    let client: SearchIndexerClient;
+
+    beforeAll(async () => {
+      await stack.prepare(`
+        CREATE TABLE articles (id int PRIMARY KEY, title text NOT NULL, body text, stars int);
+        INSERT INTO articles VALUES (1, 'Streaming databases', 'Every change is a log record', 5),
+                                    (2, 'Search engines', 'Inverted indexes rank documents with BM25', 4);
+      `);
+      const ingestor = await stack.startIngestor();
+      indexer = new TrunklineTestSearchIndexer({
+        bootstrap: broker.bootstrap,
+        schemaRegistryUrl: stack.registry.url,
+        topics: `${ingestor.topicPrefix}\\..*`,
+        dataDir,
+      });
+      await indexer.start();
+      client = new SearchIndexerClient(indexer.grpcAddress);
+    }, 120_000);
+
+    afterAll(async () => {
+      client?.close();
+      await indexer?.stop();
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }, 60_000);
+
+    it('indexes the snapshot, ranks with BM25 and highlights the matched words', async () => {
+      const response = await client.waitForSearch(
+        'public.articles',
+        'bm25 documents',
+        (r) => r.hits.length === 1,
+      );
+      expect(hitIds(response)).toEqual([2]);
+      const [hit] = response.hits;
+      expect(hit!.document).toMatchObject({ id: 2, title: 'Search engines', stars: 4 });
+      expect(hit!.highlights.body?.fragments.join(' ')).toContain('<em>BM25</em>');
+      expect(hit!.score).toBeGreaterThan(0);
+    });
+
+    it('makes an insert searchable, an update change the hit, a delete remove it', async () => {
+      await db.sql.query("INSERT INTO articles VALUES (3, 'Vector search', 'Embeddings find neighbours', 3)");
+      await client.waitForSearch('public.articles', 'embeddings', (r) => hitIds(r).includes(3));
+      await db.sql.query(
+        "UPDATE articles SET body = 'Quantized embeddings find approximate neighbours' WHERE id = 3",
+      );
+      const updated = await client.waitForSearch('public.articles', 'quantized', (r) =>
+        hitIds(r).includes(3),
+      );
+      expect(updated.hits[0]!.document).toMatchObject({
+        body: 'Quantized embeddings find approximate neighbours',
+      });
+      await db.sql.query('DELETE FROM articles WHERE id = 3');
+      await client.waitForSearch('public.articles', 'embeddings', (r) => r.hits.length === 0);
+    });
+
+    it('reports partitions, throughput and freshness in status', async () => {
+      await db.sql.query("INSERT INTO articles VALUES (4, 'Freshness', 'Commit to searchable latency', 2)");
+      await client.waitForSearch('public.articles', 'latency', (r) => hitIds(r).includes(4));
+      const status = await client.admin.getStatus({});
+      expect(status.info?.service).toBe('search-indexer');
+      expect(status.engine).toMatch(/^sqlite /);
+      expect(status.phase).toBe('consuming');
+      const partition = status.partitions.find((p) => p.table === 'public.articles');
+      expect(partition).toBeDefined();
+      expect(partition!.appliedOffset).toBeGreaterThan(0n);
+      expect(status.eventsApplied).toBeGreaterThanOrEqual(5n);
+      expect(status.freshnessSamples).toBeGreaterThan(0n);
+      expect(status.freshnessP99Seconds).toBeGreaterThan(0);
+      expect(status.freshnessP99Seconds).toBeLessThan(5);
+    });
+  });
+});

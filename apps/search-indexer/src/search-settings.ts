@@ -1,0 +1,17 @@
+import { sinkSettings } from '@trunkline/pipeline';
+import { setting } from '@trunkline/runtime';
+
+/** The search indexer's flags (each also TRUNKLINE_<FLAG>): the sink's, then its engine's. */
+export const searchSettings = {
+  ...sinkSettings('search-indexer'),
+  dataDir: setting.text({
+    describe: 'folder of the embedded full-text engine (SQLite FTS5, BM25); give this or --opensearch-url',
+  }),
+  opensearchUrl: setting.text({
+    describe: 'OpenSearch to index into, e.g. http://127.0.0.1:9200; give this or --data-dir',
+  }),
+  opensearchIndexPrefix: setting.text({
+    describe: 'start of every OpenSearch alias and index name',
+    default: 'trunkline-',
+  }),
+};
