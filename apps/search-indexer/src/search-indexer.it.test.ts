@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CdcAdminService } from '@trunkline/contracts/cdc/v1/cdc_admin';
+import { createGrpcClient } from '@trunkline/runtime';
 import {
   CdcTestStack,
   describeEachBroker,
@@ -69,6 +71,32 @@ describeWithEngine('postgres', 'search indexer', (pg) => {
       await db.sql.query('DELETE FROM articles WHERE id = 3');
       await client.waitForSearch('public.articles', 'embeddings', (r) => r.hits.length === 0);
     });
+
+    it('evolves the index when a column is added, before the first change that has it', async () => {
+      await db.sql.query('ALTER TABLE articles ADD COLUMN tags text');
+      await db.sql.query(
+        "INSERT INTO articles VALUES (5, 'Schemas', 'Columns come and go', 1, 'evolution compatibility')",
+      );
+      const found = await client.waitForSearch('public.articles', 'compatibility', (r) =>
+        hitIds(r).includes(5),
+      );
+      expect(found.hits[0]!.document).toMatchObject({ id: 5, tags: 'evolution compatibility' });
+      expect(found.hits[0]!.highlights.tags?.fragments.join(' ')).toContain('<em>compatibility</em>');
+    });
+
+    it('picks up the topic of a table created after it started', async () => {
+      await db.sql.query('CREATE TABLE authors (id int PRIMARY KEY, name text NOT NULL)');
+      await db.sql.query("INSERT INTO authors VALUES (1, 'Grace Hopper')");
+      const cdc = createGrpcClient(CdcAdminService, stack.ingestor.grpcAddress);
+      await cdc.addTables({ tables: ['public.authors'] }).finally(() => cdc.close());
+      const found = await client.waitForSearch(
+        'public.authors',
+        'hopper',
+        (r) => r.hits.length === 1,
+        30_000,
+      );
+      expect(found.hits[0]!.document).toMatchObject({ id: 1, name: 'Grace Hopper' });
+    }, 60_000);
 
     it('reports partitions, throughput and freshness in status', async () => {
       await db.sql.query("INSERT INTO articles VALUES (4, 'Freshness', 'Commit to searchable latency', 2)");

@@ -7,7 +7,7 @@ export interface SearchIndexerOptions {
   schemaRegistryUrl: string;
   /** `--topics`: a list or a pattern. */
   topics: string;
-  /** The embedded engine's folder; without it, `opensearchUrl` must be given. */
+  /** The embedded engine's folder; else `opensearchUrl`, else `extraArgs` choose the engine. */
   dataDir?: string;
   opensearchUrl?: string;
   /** Unique per indexer unless given; instances sharing partitions give the same one. */
@@ -28,7 +28,12 @@ export class TrunklineTestSearchIndexer extends ServiceProcess {
   /** Starts it and waits until it is ready (consuming may start a moment later). */
   async start(extraArgs: readonly string[] = []): Promise<void> {
     const { bootstrap, schemaRegistryUrl, topics, dataDir, opensearchUrl } = this.options;
-    const engine = dataDir !== undefined ? ['--data-dir', dataDir] : ['--opensearch-url', opensearchUrl!];
+    const engine =
+      dataDir !== undefined
+        ? ['--data-dir', dataDir]
+        : opensearchUrl !== undefined
+          ? ['--opensearch-url', opensearchUrl]
+          : [];
     await this.launch(
       trunklineCommand(
         'serve',

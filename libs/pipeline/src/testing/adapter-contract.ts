@@ -96,13 +96,26 @@ export function describeAdapterContract(name: string, harness: AdapterHarness): 
           change('c', 3, { id: 3, title: 'helmet', price: null }, 110n),
           change('u', 1, { id: 1, title: 'red kayak', price: 420 }, 120n),
           change('d', 3, null, 130n, { before: { id: 3, title: 'helmet', price: null } }),
-          change('d', 3, null, 130n, { tombstone: true }),
+          // The pipeline gives tombstones LSN 0: they carry no source position.
+          change('d', 3, null, 0n, { tombstone: true }),
         ]),
       );
       expect(await state()).toEqual({
         1: { id: 1, title: 'red kayak', price: 420 },
         2: { id: 2, title: 'paddle', price: 35.5 },
       });
+    });
+
+    it('deletes a row whose delete and tombstone come in one batch', async () => {
+      await adapter.apply(batch(table, [change('c', 9, { id: 9, title: 'anchor', price: 80 }, 115n)]));
+      expect(Object.keys(await state())).toContain('9');
+      await adapter.apply(
+        batch(table, [
+          change('d', 9, null, 125n, { before: { id: 9, title: 'anchor', price: 80 } }),
+          change('d', 9, null, 0n, { tombstone: true }),
+        ]),
+      );
+      expect(Object.keys(await state())).not.toContain('9');
     });
 
     it('gives the same state when a batch comes again (a retry or a replay)', async () => {

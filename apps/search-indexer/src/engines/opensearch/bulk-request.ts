@@ -24,8 +24,8 @@ export interface FailedWrite {
 
 /**
  * Plans a batch: runs of changes between truncates become one bulk request each, with only the
- * last change of each document in the run (a later change of a key never has a lower LSN, so
- * it is the one that stands); a truncate is a step of its own. Changes that cannot be written
+ * change of each document that stands in the run: the last one with the highest LSN (a
+ * tombstone, LSN 0, never replaces the delete before it); a truncate is a step of its own. Changes that cannot be written
  * (no key, no row) are returned as rejected.
  */
 export function planBatch(
@@ -56,6 +56,9 @@ export function planBatch(
       rejected.push({ change, id, reason: write });
       continue;
     }
+    // A tombstone (LSN 0) after its delete must not replace it: the higher version stands.
+    const previous = run.get(id);
+    if (previous !== undefined && previous.change.lsn > change.lsn) continue;
     run.delete(id); // keeps the map in the order of each document's last change
     run.set(id, write);
   }

@@ -179,11 +179,17 @@ export class SqliteSearchEngine implements SearchEngine {
 
   async prepare(table: SinkTable): Promise<void> {
     this.checkOpen();
-    this.db.transaction(() => this.ensureTable(table, true)).immediate();
+    writing(`prepare ${table.name}`, () =>
+      this.db.transaction(() => this.ensureTable(table, true)).immediate(),
+    );
   }
 
   async apply(batch: SinkBatch): Promise<void> {
     this.checkOpen();
+    writing(`apply ${batch.topic}[${batch.partition}]`, () => this.applyBatch(batch));
+  }
+
+  private applyBatch(batch: SinkBatch): void {
     this.db
       .transaction(() => {
         const meta = this.ensureTable(batch.table, false);
@@ -615,4 +621,26 @@ function highlights(textColumns: readonly string[], row: Record<string, unknown>
     out[field] = [fragment.replaceAll(OPEN, '<em>').replaceAll(CLOSE, '</em>')];
   });
   return out;
+}
+
+/** SQLite result codes that clear by themselves: another writer holds the lock, the disk is full or failing. */
+const TRANSIENT_SQLITE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL|CANTOPEN)/;
+
+/** Runs a write; a failure the engine may recover from becomes UNAVAILABLE, so it is retried. */
+function writing<T>(what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT_SQLITE_CODES.test(code)) {
+      throw new TrunklineError(
+        Code.Unavailable,
+        `the search database could not ${what} for now: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
 }
