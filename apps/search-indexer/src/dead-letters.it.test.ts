@@ -6,7 +6,9 @@ import {
   CdcTestStack,
   describeEachBroker,
   describeWithEngine,
+  runCommand,
   TrunklineTestSearchIndexer,
+  trunklineCommand,
 } from '@trunkline/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { hitIds, SearchIndexerClient } from './testing/search-client';
@@ -113,11 +115,19 @@ describeWithEngine('postgres', 'search indexer dead letters', (pg) => {
       expect(unknownSchema!.reason).toMatch(new RegExp(`${lateId}`));
       expect(unknownSchema!.offset).toBe(garbage!.offset + 1n);
       expect((await client.admin.getStatus({})).deadLettersWaiting).toBe(2n);
+      const sinks = (...args: string[]) =>
+        runCommand(trunklineCommand('sinks', ...args, '--sink-admin', indexer.grpcAddress));
+      const shown = await sinks('dlq', 'search-indexer');
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`${topic}.dlq.search-indexer`);
+      expect(shown.stdout).toMatch(/magic byte/i);
+      expect(shown.stdout).toMatch(/^2 waiting$/m);
 
       // The cause goes away: the schema gets registered (with the id the record names).
       expect(await registry.register(`${topic}-late-value`, { schema: JSON.stringify(late) })).toBe(lateId);
-      const retried = await client.admin.retryDeadLetters({ topic });
-      expect(retried).toMatchObject({ applied: 1n, failed: 1n });
+      const retried = await sinks('dlq', 'retry', 'search-indexer', '--topic', topic);
+      expect(retried.code).toBe(0);
+      expect(retried.stdout).toMatch(/^applied 1, failed again 1/m);
       const found = await client.waitForSearch('public.notes', 'late schema', (r) => hitIds(r).includes(2));
       expect(found.hits[0]!.document).toMatchObject({ id: 2, body: 'a note written with a late schema' });
 
