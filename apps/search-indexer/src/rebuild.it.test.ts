@@ -155,6 +155,35 @@ describeWithEngine('postgres', 'search indexer rebuild', (pg) => {
             60_000,
           );
         }, 180_000);
+
+        it('replays in place from the earliest offset, the index unchanged', async () => {
+          const replay = await runCommand(
+            trunklineCommand(
+              'sinks',
+              'replay',
+              'search-indexer',
+              '--from',
+              'earliest',
+              '--sink-admin',
+              indexer.grpcAddress,
+            ),
+            { timeoutMs: 120_000 },
+          );
+          expect(replay.stderr).toBe('');
+          expect(replay.code).toBe(0);
+          const status = await client.admin.getStatus({});
+          expect(status.replay).toMatchObject({ phase: 'done' });
+          expect(status.replay!.recordsDone).toBe(status.replay!.recordsTotal);
+          expect(status.replay!.recordsTotal).toBeGreaterThanOrEqual(BigInt(ROWS));
+          await waitForEqual(
+            async () =>
+              differences(
+                await sourceRows(stack.db.sql, 'library'),
+                indexedRows(await engine.rows('public.library')),
+              ),
+            60_000,
+          );
+        }, 180_000);
       });
     }
   });

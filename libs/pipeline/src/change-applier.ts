@@ -50,7 +50,6 @@ function describeError(error: unknown): { reason: string; errorClass: string } {
 export class ChangeApplier {
   /** Schema id each table was last prepared with. */
   private readonly prepared = new Map<string, number>();
-  private retries = 0;
 
   constructor(
     private readonly adapter: SinkAdapter,
@@ -74,7 +73,10 @@ export class ChangeApplier {
     context: ApplyContext,
     retries?: number,
   ): Promise<ApplyOutcome> {
-    this.retries = retries === undefined ? 0 : retries + 1;
+    // Dead letters applied again carry how often they failed: once more if they fail now.
+    const failures = retries === undefined ? 0 : retries + 1;
+    const send = (record: ConsumedRecord, why: { reason: string; errorClass: string }) =>
+      this.deadLetter(context, record, { ...why, retries: failures });
     const decoded: { table: SinkTable; change: SinkChange }[] = [];
     let deadLettered = 0;
     for (const record of records) {
@@ -82,7 +84,7 @@ export class ChangeApplier {
         decoded.push(await this.retrying(context, () => this.decoder.decode(record)));
       } catch (error) {
         if (error instanceof BatchAbandoned) throw error;
-        await this.deadLetter(context, record, describeError(error));
+        await send(record, describeError(error));
         deadLettered += 1;
       }
     }
@@ -97,7 +99,7 @@ export class ChangeApplier {
         nextOffset: run.changes.at(-1)!.offset + 1n,
       };
       if (run.isLast && last !== undefined) batch.nextOffset = last.offset + 1n;
-      const result = await this.applyBatch(batch, records, context);
+      const result = await this.applyBatch(batch, records, context, send);
       applied.push(...result.applied);
       deadLettered += result.deadLettered;
     }
@@ -108,6 +110,7 @@ export class ChangeApplier {
     batch: SinkBatch,
     records: readonly ConsumedRecord[],
     context: ApplyContext,
+    send: (record: ConsumedRecord, why: { reason: string; errorClass: string }) => Promise<void>,
   ): Promise<ApplyOutcome> {
     await this.ensurePrepared(batch.table, context);
     try {
@@ -118,7 +121,7 @@ export class ChangeApplier {
       if (error instanceof ChangesRejected) {
         const refused = new Set(error.rejected.map((r) => r.change.offset));
         for (const { change, reason } of error.rejected) {
-          await this.deadLetter(context, recordOf(records, change), {
+          await send(recordOf(records, change), {
             reason,
             errorClass: 'ChangesRejected',
           });
@@ -126,7 +129,7 @@ export class ChangeApplier {
         return { applied: batch.changes.filter((c) => !refused.has(c.offset)), deadLettered: refused.size };
       }
       if (batch.changes.length === 1) {
-        await this.deadLetter(context, recordOf(records, batch.changes[0]!), describeError(error));
+        await send(recordOf(records, batch.changes[0]!), describeError(error));
         return { applied: [], deadLettered: 1 };
       }
       // Find the culprits: one change at a time, each failing one to the dead-letter topic.
@@ -138,7 +141,7 @@ export class ChangeApplier {
       for (const change of batch.changes) {
         const single = { ...batch, changes: [change], nextOffset: change.offset + 1n };
         if (change === batch.changes.at(-1)) single.nextOffset = batch.nextOffset;
-        const result = await this.applyBatch(single, records, context);
+        const result = await this.applyBatch(single, records, context, send);
         outcome.applied.push(...result.applied);
         outcome.deadLettered += result.deadLettered;
       }
@@ -155,9 +158,9 @@ export class ChangeApplier {
   private async deadLetter(
     context: ApplyContext,
     record: ConsumedRecord,
-    why: { reason: string; errorClass: string },
+    why: DeadLetterReason,
   ): Promise<void> {
-    await this.retrying(context, () => this.sendToDeadLetters(record, { ...why, retries: this.retries }));
+    await this.retrying(context, () => this.sendToDeadLetters(record, why));
     this.options.logger.warn(
       {
         topic: record.topic,

@@ -180,12 +180,24 @@ export class SinkPipeline {
     };
   }
 
-  /** End offsets of the held partitions, refreshed from the broker. */
+  /**
+   * End offsets of the held partitions, refreshed from the broker; a partition nothing was
+   * applied from since it was assigned shows the group's committed offset.
+   */
   async refreshEndOffsets(): Promise<void> {
-    for (const topic of new Set([...this.partitions.values()].map((p) => p.topic))) {
+    const topics = [...new Set([...this.partitions.values()].map((p) => p.topic))];
+    if (topics.length === 0) return;
+    const committed = await this.admin.fetchOffsets({ groupId: this.options.group, topics });
+    for (const topic of topics) {
       for (const end of await this.admin.fetchTopicOffsets(topic)) {
         const state = this.partitions.get(partitionKey(topic, end.partition));
-        if (state !== undefined) state.endOffset = BigInt(end.high);
+        if (state === undefined) continue;
+        state.endOffset = BigInt(end.high);
+        const mark = committed
+          .find((c) => c.topic === topic)
+          ?.partitions.find((p) => p.partition === end.partition);
+        if (state.appliedOffset < 0n && mark !== undefined && BigInt(mark.offset) >= 0n)
+          state.appliedOffset = BigInt(mark.offset);
       }
     }
   }
@@ -318,6 +330,7 @@ export class SinkPipeline {
       this.failed(error);
       throw error;
     }
+    this.retryError = undefined;
     const lastOffset = batch.messages.at(-1)!.offset;
     const next = BigInt(lastOffset) + 1n;
     resolveOffset(lastOffset);

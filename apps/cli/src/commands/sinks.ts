@@ -11,9 +11,10 @@ import {
   type ReplayStatus,
   RetryDeadLettersResponseSchema,
 } from '@trunkline/contracts/sink/v1/sink_admin';
-import { Code, type SettingsSpec, setting, settingsHelp, TrunklineError } from '@trunkline/runtime';
+import { type SettingsSpec, setting, settingsHelp } from '@trunkline/runtime';
 import { parseFlags, printJson, sinkAdminSettings, verbCommand, withSink } from '../admin/admin-command';
 import { parseOffsetSpec } from '../admin/offset-spec-arg';
+import { sleep, watchFrames } from '../admin/watch';
 import { UsageError } from '../command';
 import { findService } from '../services';
 import { renderTable } from '../table';
@@ -112,7 +113,6 @@ Examples:
   trunkline sinks dlq retry --topic pg.public.customers
 `;
 
-const WATCH_INTERVAL_MS = 1000;
 const REPLAY_POLL_MS = 500;
 /** Off a terminal, a progress line at most this often (and on every phase change). */
 const REPLAY_LINE_EVERY_MS = 5000;
@@ -325,55 +325,16 @@ export function renderDeadLetters(response: ListDeadLettersResponse): string {
   return `${table}${count(response.waiting)} waiting${more}\n`;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** `status --watch`: a fresh screen every second (JSON lines with --json) until Ctrl-C. */
-async function watchStatus(address: readonly string[], json: boolean): Promise<number> {
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  process.once('SIGINT', onInterrupt);
-  const tty = process.stdout.isTTY === true;
-  let first = true;
-  try {
-    await withSink(address, async (client) => {
-      while (!stop.signal.aborted) {
-        let frame: string;
-        try {
-          const status = await client.getStatus({}, { signal: stop.signal, timeoutMs: 5000 });
-          frame = json
-            ? `${JSON.stringify(toJson(GetStatusResponseSchema, status, { alwaysEmitImplicit: true }))}\n`
-            : renderSinkStatus(status);
-        } catch (error) {
-          if (stop.signal.aborted) break;
-          // The first answer decides whether the address is right; later failures (a restart) are shown and retried.
-          if (first || !(error instanceof TrunklineError) || json) throw error;
-          frame = `cannot get the status: ${error.message} (${Code[error.code]}); trying again\n`;
-        }
-        first = false;
-        if (json) process.stdout.write(frame);
-        else if (tty)
-          process.stdout.write(
-            `\x1b[H\x1b[2J${frame}\nrefreshed ${new Date().toLocaleTimeString()}, Ctrl-C to stop\n`,
-          );
-        else process.stdout.write(`${frame}\n`);
-        await sleep(WATCH_INTERVAL_MS, stop.signal);
-      }
-    });
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-  }
-  return 0;
+function watchStatus(address: readonly string[], json: boolean): Promise<number> {
+  return withSink(address, (client) =>
+    watchFrames(json, async (signal) => {
+      const status = await client.getStatus({}, { signal, timeoutMs: 5000 });
+      return json
+        ? `${JSON.stringify(toJson(GetStatusResponseSchema, status, { alwaysEmitImplicit: true }))}\n`
+        : renderSinkStatus(status);
+    }),
+  );
 }
 
 /**

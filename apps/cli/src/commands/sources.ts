@@ -14,6 +14,7 @@ import {
   verbCommand,
   withCdc,
 } from '../admin/admin-command';
+import { watchFrames } from '../admin/watch';
 import { UsageError } from '../command';
 import { renderTable } from '../table';
 
@@ -182,56 +183,16 @@ function renderProgress(status: GetStatusResponse, names?: readonly string[]): s
   return `snapshot progress\n${lines.join('\n')}\n`;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** `status --watch`: a fresh screen every second (JSON lines with --json) until Ctrl-C. */
-async function watchStatus(address: readonly string[], json: boolean): Promise<number> {
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  process.once('SIGINT', onInterrupt);
-  const tty = process.stdout.isTTY === true;
-  let first = true;
-  try {
-    await withCdc(address, async (client) => {
-      while (!stop.signal.aborted) {
-        let frame: string;
-        try {
-          const status = await client.getStatus({}, { signal: stop.signal, timeoutMs: 5000 });
-          frame = json
-            ? `${JSON.stringify(toJson(GetStatusResponseSchema, status, { alwaysEmitImplicit: true }))}\n`
-            : `${renderStatus(status)}${snapshotRunning(status) ? `\n${renderProgress(status, snapshotTables(status))}` : ''}`;
-        } catch (error) {
-          if (stop.signal.aborted) break;
-          // The first answer decides whether the address is right; later failures (a restart) are shown and retried.
-          if (first || !(error instanceof TrunklineError)) throw error;
-          if (json) throw error;
-          frame = `cannot get the status: ${error.message} (${Code[error.code]}); trying again\n`;
-        }
-        first = false;
-        if (json) process.stdout.write(frame);
-        else if (tty)
-          process.stdout.write(
-            `\x1b[H\x1b[2J${frame}\nrefreshed ${new Date().toLocaleTimeString()}, Ctrl-C to stop\n`,
-          );
-        else process.stdout.write(`${frame}\n`);
-        await sleep(WATCH_INTERVAL_MS, stop.signal);
-      }
-    });
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-  }
-  return 0;
+function watchStatus(address: readonly string[], json: boolean): Promise<number> {
+  return withCdc(address, (client) =>
+    watchFrames(json, async (signal) => {
+      const status = await client.getStatus({}, { signal, timeoutMs: 5000 });
+      return json
+        ? `${JSON.stringify(toJson(GetStatusResponseSchema, status, { alwaysEmitImplicit: true }))}\n`
+        : `${renderStatus(status)}${snapshotRunning(status) ? `\n${renderProgress(status, snapshotTables(status))}` : ''}`;
+    }),
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '@trunkline/serde';
 import type { Row } from '../sink-change';
 import { type AvroSchemaJson, avroRecordColumns, nonNull, type ValueConverter } from './avro-columns';
-import { bigintOf, type KeyReader, operationOf, type RecordFormat, type ValueReader } from './record-reader';
+import { envelopeOf, type KeyReader, type RecordFormat, type ValueReader } from './record-reader';
 
 interface EnvelopeJson {
   fields?: { name: string; type: AvroSchemaJson }[];
@@ -49,16 +49,7 @@ export class AvroRecordFormat implements RecordFormat {
       columns,
       read(framed) {
         const value = decodeAvro(unframe(framed).payload, type) as Record<string, unknown>;
-        const source = value.source as Record<string, unknown>;
-        return {
-          before: convertRow(value.before, converters),
-          after: convertRow(value.after, converters),
-          op: operationOf(value.op),
-          schema: String(source.schema),
-          table: String(source.table),
-          lsn: bigintOf(source.lsn),
-          commitTimeMs: Number(source.ts_ms),
-        };
+        return envelopeOf(value, (row) => convertRow(row, converters));
       },
     };
   }

@@ -1,7 +1,7 @@
 import { DeserializationError, decimalText, decodeJson, type StoredSchema, unframe } from '@trunkline/serde';
 import type { Row, SinkColumn, SinkColumnType } from '../sink-change';
 import type { ValueConverter } from './avro-columns';
-import { bigintOf, type KeyReader, operationOf, type RecordFormat, type ValueReader } from './record-reader';
+import { bigintOf, envelopeOf, type KeyReader, type RecordFormat, type ValueReader } from './record-reader';
 
 /** A JSON Schema node as registered: an object of keywords (or a boolean, which types nothing). */
 type JsonSchemaNode = { readonly [keyword: string]: unknown };
@@ -363,16 +363,7 @@ export class JsonRecordFormat implements RecordFormat {
       read(framed) {
         const value = parseExactJson(unframe(framed).payload);
         if (!isObject(value)) throw new Error('the change event is not a JSON object');
-        const source = isObject(value.source) ? value.source : {};
-        return {
-          before: convertRow(value.before, row),
-          after: convertRow(value.after, row),
-          op: operationOf(value.op),
-          schema: String(source.schema),
-          table: String(source.table),
-          lsn: bigintOf(source.lsn),
-          commitTimeMs: Number(source.ts_ms),
-        };
+        return envelopeOf(value, (r) => convertRow(r, row));
       },
     };
   }

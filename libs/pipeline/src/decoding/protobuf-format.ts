@@ -11,7 +11,7 @@ import {
 } from '@trunkline/serde';
 import type { Row, SinkColumn, SinkColumnType } from '../sink-change';
 import type { ValueConverter } from './avro-columns';
-import { bigintOf, type KeyReader, operationOf, type RecordFormat, type ValueReader } from './record-reader';
+import { bigintOf, envelopeOf, type KeyReader, type RecordFormat, type ValueReader } from './record-reader';
 
 type MessageType = ReturnType<typeof findMessage>;
 type MessageField = MessageType['fieldsArray'][number];
@@ -244,16 +244,7 @@ export class ProtobufRecordFormat implements RecordFormat {
       columns: row.columns,
       read(framed) {
         const value = decoded(parsed, envelope, framed);
-        const source = (value.source ?? {}) as Record<string, unknown>;
-        return {
-          before: readRow(value.before, row),
-          after: readRow(value.after, row),
-          op: operationOf(value.op),
-          schema: String(source.schema),
-          table: String(source.table),
-          lsn: bigintOf(source.lsn),
-          commitTimeMs: Number(source.ts_ms),
-        };
+        return envelopeOf(value, (r) => readRow(r, row));
       },
     };
   }

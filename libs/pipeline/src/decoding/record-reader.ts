@@ -58,3 +58,26 @@ export function bigintOf(value: unknown): bigint | null {
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
   throw new Error(`${JSON.stringify(value)} is not an integer`);
 }
+
+/**
+ * The envelope of a decoded change event, whatever its format: `readRow` turns `before` and
+ * `after` into the sinks' row forms.
+ */
+export function envelopeOf(
+  value: Record<string, unknown>,
+  readRow: (row: unknown) => Row | null,
+): DecodedEnvelope {
+  const source = (typeof value.source === 'object' && value.source !== null ? value.source : {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    before: readRow(value.before),
+    after: readRow(value.after),
+    op: operationOf(value.op),
+    schema: String(source.schema),
+    table: String(source.table),
+    lsn: bigintOf(source.lsn),
+    commitTimeMs: Number(source.ts_ms),
+  };
+}
