@@ -62,12 +62,16 @@ export class DeadLetterQueue {
     private readonly producer: Producer,
     private readonly service: string,
     group: string,
+    /** Whether a change topic is one this service consumes: only its dead letters are its own. */
+    private readonly consumes: (topic: string) => boolean,
   ) {
     this.retryGroup = `${group}.dlq`;
   }
 
+  /** Whether `topic` is the dead-letter topic of a change topic this service consumes. */
   isDeadLetterTopic(topic: string): boolean {
-    return topic.endsWith(`.dlq.${this.service}`);
+    const suffix = `.dlq.${this.service}`;
+    return topic.endsWith(suffix) && this.consumes(topic.slice(0, -suffix.length));
   }
 
   async send(record: ConsumedRecord, why: DeadLetterReason): Promise<string> {

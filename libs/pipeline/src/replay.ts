@@ -4,6 +4,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { BatchAbandoned } from './change-applier';
 import type { SinkRebuild } from './sink-adapter';
 import { partitionKey, type SinkPipeline } from './sink-pipeline';
+import { SwitchableAdapter } from './switchable-adapter';
 
 /** Where a replay starts in every partition. */
 export type ReplayFrom =
@@ -145,7 +146,21 @@ export class ReplayRunner {
 
   private async runRebuild(progress: ReplayProgress, rebuild: SinkRebuild, topics: string[]): Promise<void> {
     const group = `${this.pipeline.group}.rebuild-${progress.id}`;
-    const applier = this.pipeline.applierFor(rebuild, async () => undefined);
+    // Until the swap the rebuild gets the changes; after it, the live adapter (serving the
+    // rebuilt tables) gets those the catch-up reads.
+    const target = new SwitchableAdapter(rebuild);
+    const applier = this.pipeline.applierFor(target, async (record, why) => {
+      this.logger.warn(
+        {
+          replay: progress.id,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset.toString(),
+          reason: why.reason,
+        },
+        'the rebuild could not apply a record (it stays in the log; see the dead-letter topic of its first failure)',
+      );
+    });
     const consumer = this.kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
     let stopped = false;
     await consumer.connect();
@@ -180,8 +195,9 @@ export class ReplayRunner {
       });
       await this.until(() => this.spans.every((s) => s.position >= s.end), progress);
       progress.phase = 'swapping';
-      await rebuild.swap();
+      await target.switchTo(this.pipeline.adapter, () => rebuild.swap());
       this.pipeline.tablesReplaced();
+      applier.forgetPrepared();
       this.logger.info({ replay: progress.id }, 'the rebuilt tables are live');
       progress.phase = 'catching-up';
       const ends = await spansOf(this.pipeline.kafkaAdmin, topics);

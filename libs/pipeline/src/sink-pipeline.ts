@@ -83,6 +83,7 @@ export class SinkPipeline {
       this.producer,
       options.service,
       options.group,
+      (topic) => options.topics.matches(topic),
     );
     this.decoder = new ChangeDecoder(options.registry);
     this.applier = new ChangeApplier(
