@@ -12,6 +12,7 @@ export async function openSearchEngine(config: {
   dataDir: string | undefined;
   opensearchUrl: string | undefined;
   opensearchIndexPrefix: string;
+  opensearchRefreshInterval: number;
 }): Promise<SearchEngine> {
   if (config.dataDir !== undefined && config.opensearchUrl !== undefined) {
     throw new ConfigError(
@@ -29,6 +30,7 @@ export async function openSearchEngine(config: {
     return new OpenSearchEngine({
       node: url.toString().replace(/\/$/, ''),
       indexPrefix: config.opensearchIndexPrefix,
+      refreshInterval: `${config.opensearchRefreshInterval}ms`,
     });
   }
   if (config.dataDir === undefined) {

@@ -10,6 +10,11 @@ export const searchSettings = {
   opensearchUrl: setting.text({
     describe: 'OpenSearch to index into, e.g. http://127.0.0.1:9200; give this or --data-dir',
   }),
+  opensearchRefreshInterval: setting.duration({
+    describe:
+      'index.refresh_interval of the indexes it creates: an applied change becomes searchable at the next refresh',
+    default: 100,
+  }),
   opensearchIndexPrefix: setting.text({
     describe: 'start of every OpenSearch alias and index name',
     default: 'trunkline-',

@@ -31,9 +31,31 @@ describeWithEngine('opensearch', 'the OpenSearch engine', (env) => {
   });
 
   const searchPrefix = `${runPrefix}search-`;
+  // The contract searches right after apply: this engine then waits for the refresh.
   describeSearchContract('opensearch', {
-    open: async () => new OpenSearchEngine({ node: url, indexPrefix: searchPrefix }),
+    open: async () => new OpenSearchEngine({ node: url, indexPrefix: searchPrefix, waitForRefresh: true }),
     cleanUp: () => deleteIndexes(searchPrefix),
+  });
+
+  it('makes applied changes searchable at the next refresh when it does not wait for it', async () => {
+    const prefix = `${runPrefix}refresh-`;
+    const engine = new OpenSearchEngine({ node: url, indexPrefix: prefix, refreshInterval: '100ms' });
+    const table = itemsTable();
+    try {
+      await engine.prepare(table);
+      await engine.apply(batch(table, [change('c', 1, { id: 1, title: 'touring kayak', price: 10 }, 10n)]));
+      const applied = Date.now();
+      let hits = 0;
+      while (hits === 0 && Date.now() - applied < 5000) {
+        hits = (await engine.search({ table: table.name, query: 'kayak' })).hits.length;
+        if (hits === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(hits).toBe(1);
+      expect(Date.now() - applied).toBeLessThan(1000);
+    } finally {
+      await engine.close();
+      await deleteIndexes(prefix);
+    }
   });
 
   describe('beyond the contracts', () => {
@@ -42,7 +64,7 @@ describeWithEngine('opensearch', 'the OpenSearch engine', (env) => {
     const table = itemsTable();
 
     beforeAll(async () => {
-      engine = new OpenSearchEngine({ node: url, indexPrefix: prefix });
+      engine = new OpenSearchEngine({ node: url, indexPrefix: prefix, waitForRefresh: true });
       await engine.prepare(table);
     });
 
@@ -223,7 +245,7 @@ describeWithEngine('opensearch', 'the OpenSearch engine', (env) => {
     const exists = async (index: string) => (await admin.indices.exists({ index })).body;
 
     beforeAll(async () => {
-      engine = new OpenSearchEngine({ node: url, indexPrefix: prefix });
+      engine = new OpenSearchEngine({ node: url, indexPrefix: prefix, waitForRefresh: true });
       for (const table of [items, others]) {
         await engine.prepare(table);
         const row = { ...change('c', 1, { id: 1, title: 'live', price: 1 }, 100n), table: table.name };

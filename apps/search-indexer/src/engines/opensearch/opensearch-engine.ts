@@ -29,8 +29,8 @@ export interface OpenSearchEngineOptions {
   /** Starts every alias and index name (default `trunkline-`). */
   indexPrefix?: string;
   /**
-   * `index.refresh_interval` of the indexes it creates (default `250ms`): `apply` waits for the
-   * next refresh, so this bounds how long a change takes to become searchable.
+   * `index.refresh_interval` of the indexes it creates (default `250ms`): an applied change is
+   * searchable at the next refresh, so this bounds how long after `apply` that takes.
    */
   refreshInterval?: string;
   /** `index.number_of_shards` of new indexes (default: the cluster's). */
@@ -39,6 +39,12 @@ export interface OpenSearchEngineOptions {
   replicas?: number;
   /** Per request (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * Whether `apply` waits for the next refresh (`refresh=wait_for`), so it returns once the
+   * changes are searchable, not only durable. Off by default: waiting takes a whole refresh
+   * interval per batch, and a partition's batches go one after another.
+   */
+  waitForRefresh?: boolean;
 }
 
 /** What the engine knows of one source table's index. */
@@ -445,8 +451,8 @@ export class OpenSearchEngine implements SearchEngine {
   }
 
   /**
-   * One `_bulk` request. `refresh=wait_for` makes it return once the writes are searchable;
-   * OpenSearch answers only after its translog is synced (`index.translog.durability: request`,
+   * One `_bulk` request; with `waitForRefresh`, `refresh=wait_for` makes it return once the
+   * writes are searchable. OpenSearch answers only after its translog is synced (`index.translog.durability: request`,
    * the default), so what it acknowledged survives a crash. Through an alias, `require_alias`
    * stops a missing alias from being auto-created as an index with guessed mappings; a rebuild
    * writes to its concrete index, which it created (and stops writing once it dropped it).
@@ -456,7 +462,10 @@ export class OpenSearchEngine implements SearchEngine {
       const response = await this.client.transport.request({
         method: 'POST',
         path: '/_bulk',
-        querystring: { refresh: 'wait_for', ...(viaAlias ? { require_alias: 'true' } : {}) },
+        querystring: {
+          ...(this.options.waitForRefresh === true ? { refresh: 'wait_for' } : {}),
+          ...(viaAlias ? { require_alias: 'true' } : {}),
+        },
         bulkBody: ndjson,
       });
       return (response.body as { items?: BulkResponseItem[] }).items ?? [];
