@@ -1,6 +1,13 @@
 import type { Logger } from '@trunkline/runtime';
 import type { SchemaRegistryClient } from '@trunkline/serde';
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import { type ApplyContext, BatchAbandoned, ChangeApplier, type RetryPolicy } from './change-applier';
 import { type DeadLetter, DeadLetterQueue, type DeadLetterReason } from './dead-letters';
 import { ChangeDecoder, type ConsumedRecord } from './decoding/change-decoder';
@@ -76,7 +83,11 @@ export class SinkPipeline {
 
   constructor(private readonly options: SinkPipelineOptions) {
     this.admin = options.kafka.admin();
-    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.deadLetters = new DeadLetterQueue(
       options.kafka,
       this.admin,

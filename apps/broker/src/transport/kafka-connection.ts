@@ -29,8 +29,13 @@ export class KafkaConnection<State> {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.logger.debug({ err: error, connection: id }, 'connection error'));
-    socket.on('close', () => this.closed.abort());
-    shutdown.addEventListener('abort', () => this.closed.abort(), { once: true });
+    const onShutdown = () => this.closed.abort();
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    // A closed connection stops listening, so a long-lived server does not collect listeners.
+    socket.on('close', () => {
+      shutdown.removeEventListener('abort', onShutdown);
+      this.closed.abort();
+    });
   }
 
   get signal(): AbortSignal {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '@trunkline/runtime';
@@ -19,6 +20,8 @@ export class KafkaServer<State> {
   private nextId = 0;
 
   constructor(options: KafkaServerOptions<State>) {
+    // Every open connection listens for the shutdown: as many listeners as clients.
+    setMaxListeners(0, this.shutdown.signal);
     this.server = createServer((socket) => {
       const connection = new KafkaConnection(
         socket,
