@@ -7,7 +7,9 @@ import {
   CdcTestStack,
   describeEachBroker,
   describeWithEngine,
+  runCommand,
   TrunklineTestSearchIndexer,
+  trunklineCommand,
 } from '@trunkline/testing';
 import { hitIds, SearchIndexerClient } from './testing/search-client';
 
@@ -97,6 +99,19 @@ describeWithEngine('postgres', 'search indexer', (pg) => {
       );
       expect(found.hits[0]!.document).toMatchObject({ id: 1, name: 'Grace Hopper' });
     }, 60_000);
+
+    it('pauses and resumes consuming from the CLI, skipping nothing', async () => {
+      const sinks = (verb: string) =>
+        runCommand(trunklineCommand('sinks', verb, 'search-indexer', '--sink-admin', indexer.grpcAddress));
+      expect((await sinks('pause')).code).toBe(0);
+      expect((await client.admin.getStatus({})).phase).toBe('paused');
+      await db.sql.query("INSERT INTO articles VALUES (6, 'Backpressure', 'Held while paused', 1)");
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(hitIds(await client.query('public.articles', 'paused'))).toEqual([]);
+      expect((await sinks('resume')).code).toBe(0);
+      await client.waitForSearch('public.articles', 'paused', (r) => hitIds(r).includes(6));
+      expect((await client.admin.getStatus({})).phase).toBe('consuming');
+    });
 
     it('reports partitions, throughput and freshness in status', async () => {
       await db.sql.query("INSERT INTO articles VALUES (4, 'Freshness', 'Commit to searchable latency', 2)");
