@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,8 @@ function sqliteCase(): EngineCase {
 }
 
 function opensearchCase(url: string): EngineCase {
-  const prefix = `rebuild-${Date.now()}-`;
+  // Unique per broker block: both are declared in the same millisecond.
+  const prefix = `rebuild-${randomUUID().slice(0, 8)}-`;
   const engine = new OpenSearchEngine({ node: url, indexPrefix: prefix });
   return {
     name: 'opensearch',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CdcTestStack,
   DocumentLoad,
@@ -32,7 +33,8 @@ describeWithEngine('postgres', 'search indexer instances', (pg) => {
   describeWithEngine('opensearch', 'sharing OpenSearch', (os) => {
     describeEachBroker('two instances share partitions and survive one being killed', (broker) => {
       const stack = new CdcTestStack(pg.POSTGRES_URL!, broker);
-      const prefix = `scale-${Date.now()}-`;
+      // Unique per broker block: both are declared in the same millisecond.
+      const prefix = `scale-${randomUUID().slice(0, 8)}-`;
       const instances: TrunklineTestSearchIndexer[] = [];
       const clients: SearchIndexerClient[] = [];
 

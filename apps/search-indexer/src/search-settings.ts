@@ -12,7 +12,7 @@ export const searchSettings = {
   }),
   opensearchRefreshInterval: setting.duration({
     describe:
-      'index.refresh_interval of the indexes it creates: an applied change becomes searchable at the next refresh',
+      'index.refresh_interval of the indexes it creates, and the least time between the refreshes it asks for after writing: an applied change is searchable after the next one',
     default: 100,
   }),
   opensearchIndexPrefix: setting.text({

@@ -29,6 +29,8 @@ export class BatchAbandoned extends Error {
 export interface ApplyOutcome {
   /** Changes the engine now holds (or ignored as older than what it holds). */
   applied: SinkChange[];
+  /** Resolves once readers see them (at once for engines that show what is durable). */
+  visible: Promise<void>;
   /** Records sent to the dead-letter topic. */
   deadLettered: number;
 }
@@ -89,6 +91,7 @@ export class ChangeApplier {
       }
     }
     const applied: SinkChange[] = [];
+    const visible: Promise<void>[] = [];
     const last = records.at(-1);
     for (const run of runs(decoded, this.options.maxBatchRecords)) {
       const batch: SinkBatch = {
@@ -101,9 +104,10 @@ export class ChangeApplier {
       if (run.isLast && last !== undefined) batch.nextOffset = last.offset + 1n;
       const result = await this.applyBatch(batch, records, context, send);
       applied.push(...result.applied);
+      visible.push(result.visible);
       deadLettered += result.deadLettered;
     }
-    return { applied, deadLettered };
+    return { applied, visible: allVisible(visible), deadLettered };
   }
 
   private async applyBatch(
@@ -115,7 +119,11 @@ export class ChangeApplier {
     await this.ensurePrepared(batch.table, context);
     try {
       await this.retrying(context, () => this.adapter.apply(batch));
-      return { applied: batch.changes, deadLettered: 0 };
+      return {
+        applied: batch.changes,
+        visible: this.adapter.visible?.(batch.table) ?? VISIBLE_NOW,
+        deadLettered: 0,
+      };
     } catch (error) {
       if (error instanceof BatchAbandoned) throw error;
       if (error instanceof ChangesRejected) {
@@ -126,26 +134,34 @@ export class ChangeApplier {
             errorClass: 'ChangesRejected',
           });
         }
-        return { applied: batch.changes.filter((c) => !refused.has(c.offset)), deadLettered: refused.size };
+        // The engine said nothing of when the rest shows: counted as visible now.
+        return {
+          applied: batch.changes.filter((c) => !refused.has(c.offset)),
+          visible: VISIBLE_NOW,
+          deadLettered: refused.size,
+        };
       }
       if (batch.changes.length === 1) {
         await send(recordOf(records, batch.changes[0]!), describeError(error));
-        return { applied: [], deadLettered: 1 };
+        return { applied: [], visible: VISIBLE_NOW, deadLettered: 1 };
       }
       // Find the culprits: one change at a time, each failing one to the dead-letter topic.
       this.options.logger.warn(
         { topic: batch.topic, partition: batch.partition, reason: describeError(error).reason },
         'a batch failed; applying its changes one by one',
       );
-      const outcome: ApplyOutcome = { applied: [], deadLettered: 0 };
+      const applied: SinkChange[] = [];
+      const visible: Promise<void>[] = [];
+      let deadLettered = 0;
       for (const change of batch.changes) {
         const single = { ...batch, changes: [change], nextOffset: change.offset + 1n };
         if (change === batch.changes.at(-1)) single.nextOffset = batch.nextOffset;
         const result = await this.applyBatch(single, records, context, send);
-        outcome.applied.push(...result.applied);
-        outcome.deadLettered += result.deadLettered;
+        applied.push(...result.applied);
+        visible.push(result.visible);
+        deadLettered += result.deadLettered;
       }
-      return outcome;
+      return { applied, visible: allVisible(visible), deadLettered };
     }
   }
 
@@ -192,6 +208,13 @@ export class ChangeApplier {
       }
     }
   }
+}
+
+const VISIBLE_NOW: Promise<void> = Promise.resolve();
+
+/** Resolves when every one has; a failure to make sure of visibility only leaves it unmeasured. */
+function allVisible(visible: readonly Promise<void>[]): Promise<void> {
+  return visible.every((v) => v === VISIBLE_NOW) ? VISIBLE_NOW : Promise.all(visible).then(() => undefined);
 }
 
 function recordOf(records: readonly ConsumedRecord[], change: SinkChange): ConsumedRecord {

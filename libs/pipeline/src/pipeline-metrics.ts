@@ -12,7 +12,7 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
   return {
     freshness: new Histogram({
       name: 'trunkline_sink_freshness_seconds',
-      help: 'Time from a change committing in the source to being applied to the engine (durable; searchable engines with a refresh interval show it at their next refresh)',
+      help: 'Time from a change committing in the source to being visible in the engine',
       labelNames: ['table'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],

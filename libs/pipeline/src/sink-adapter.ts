@@ -20,6 +20,12 @@ export interface SinkAdapter {
   prepare(table: SinkTable): Promise<void>;
   apply(batch: SinkBatch): Promise<void>;
   /**
+   * For engines that show durable writes to readers only later (a search engine's refresh):
+   * resolves once readers see every change applied to `table` so far (rejects if that could
+   * not be made sure of). Without it, what `apply` wrote is visible when it returns.
+   */
+  visible?(table: SinkTable): Promise<void>;
+  /**
    * Offsets stored with the data, for engines that write both in one transaction: then they,
    * not the consumer group's, say where to resume. Undefined for engines without transactions.
    */

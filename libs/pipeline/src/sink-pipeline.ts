@@ -359,7 +359,14 @@ export class SinkPipeline {
       state.table = outcome.applied.at(-1)?.table ?? state.table;
     }
     if (this.replayFrom.has(key) && next >= BigInt(batch.highWatermark)) this.replayFrom.delete(key);
-    this.counted(outcome.applied, outcome.deadLettered, this.replayFrom.has(key));
+    this.counted(outcome.applied, outcome.deadLettered);
+    const replaying = this.replayFrom.has(key);
+    // Freshness ends when readers see the changes, which may come after they are durable.
+    outcome.visible.then(
+      () => this.measureFreshness(outcome.applied, replaying),
+      (error: unknown) =>
+        this.options.logger.debug({ reason: String(error) }, 'could not tell when changes became visible'),
+    );
   }
 
   /** The first offset of a partition still to apply: what the engine stored, unless replaying. */
@@ -376,21 +383,24 @@ export class SinkPipeline {
     return (await stored).get(partition) ?? 0n;
   }
 
-  private counted(applied: readonly SinkChange[], deadLettered: number, replaying: boolean): void {
-    const now = Date.now();
+  private counted(applied: readonly SinkChange[], deadLettered: number): void {
     this.applied += applied.length;
     this.deadLettered += deadLettered;
     this.rate.add(applied.length);
-    const metrics = this.options.metrics;
+    for (const change of applied) this.options.metrics.applied.inc({ table: change.table, op: change.op });
+    if (deadLettered > 0) this.options.metrics.deadLetters.inc(deadLettered);
+  }
+
+  /** Commit in the source to visible in the engine, for live changes (not snapshot reads, tombstones or replays). */
+  private measureFreshness(applied: readonly SinkChange[], replaying: boolean): void {
+    if (replaying) return;
+    const now = Date.now();
     for (const change of applied) {
-      metrics.applied.inc({ table: change.table, op: change.op });
-      // Freshness is about live changes: not snapshot reads, tombstones or replayed history.
-      if (replaying || change.op === 'r' || change.tombstone || change.commitTimeMs <= 0) continue;
+      if (change.op === 'r' || change.tombstone || change.commitTimeMs <= 0) continue;
       const seconds = Math.max(0, now - change.commitTimeMs) / 1000;
-      metrics.freshness.observe({ table: change.table }, seconds);
+      this.options.metrics.freshness.observe({ table: change.table }, seconds);
       this.freshness.add(seconds);
     }
-    if (deadLettered > 0) metrics.deadLetters.inc(deadLettered);
   }
 
   private retrying(error: unknown): void {

@@ -21,6 +21,10 @@ export class SwitchableAdapter implements SinkAdapter {
     return this.forward((adapter) => adapter.apply(batch));
   }
 
+  visible(table: SinkTable): Promise<void> {
+    return this.target.visible?.(table) ?? Promise.resolve();
+  }
+
   describe(): string {
     return this.target.describe();
   }

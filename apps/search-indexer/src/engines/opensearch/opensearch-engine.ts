@@ -20,6 +20,7 @@ import {
   tableMappings,
 } from './mappings';
 import { errorTypeOf, fromClientError, statusOf } from './opensearch-errors';
+import { RefreshScheduler } from './refresh-scheduler';
 
 export interface OpenSearchEngineOptions {
   /** The cluster, e.g. `http://127.0.0.1:9200`; ignored when `client` is given. */
@@ -64,6 +65,7 @@ interface AliasMove {
 }
 
 const DEFAULT_PREFIX = 'trunkline-';
+const DEFAULT_REFRESH_INTERVAL = '250ms';
 const DEFAULT_SIZE = 10;
 /** `index.max_result_window`'s default: the most hits one search returns. */
 const MAX_SIZE = 10_000;
@@ -83,11 +85,15 @@ export class OpenSearchEngine implements SearchEngine {
   private readonly prefix: string;
   private readonly options: OpenSearchEngineOptions;
   private readonly tables = new Map<string, TableIndex>();
+  private readonly refreshes = new Map<string, RefreshScheduler>();
+  /** Least time between two refreshes this engine asks for: the index's own interval. */
+  private readonly refreshGapMs: number;
   /** The rebuild under way, if any: there is one next generation per table, so one at a time. */
   private rebuilding: OpenSearchRebuild | undefined;
 
   constructor(options: OpenSearchEngineOptions) {
     this.options = options;
+    this.refreshGapMs = intervalMs(options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL);
     this.prefix = validIndexPrefix(options.indexPrefix ?? DEFAULT_PREFIX);
     if (options.client !== undefined) {
       this.client = options.client;
@@ -177,7 +183,9 @@ export class OpenSearchEngine implements SearchEngine {
    * alias in the same request. False when the index already exists.
    */
   async createIndex(index: string, table: SinkTable, alias?: string): Promise<boolean> {
-    const settings: Record<string, unknown> = { refresh_interval: this.options.refreshInterval ?? '250ms' };
+    const settings: Record<string, unknown> = {
+      refresh_interval: this.options.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
+    };
     if (this.options.shards !== undefined) settings.number_of_shards = this.options.shards;
     if (this.options.replicas !== undefined) settings.number_of_replicas = this.options.replicas;
     try {
@@ -213,6 +221,27 @@ export class OpenSearchEngine implements SearchEngine {
     if (batch.changes.length === 0) return;
     const known = await this.tableIndex(batch.table);
     await this.write(known.alias, known, batch, true);
+  }
+
+  /** Writes are searchable after the next refresh, which this asks for (see refreshesOf). */
+  visible(table: SinkTable): Promise<void> {
+    if (this.options.waitForRefresh === true) return Promise.resolve();
+    return this.refreshesOf(this.aliasOf(table.name)).next();
+  }
+
+  /**
+   * The refreshes that make an alias's writes searchable: requested after each batch, at most
+   * one per refresh interval, so the pipeline learns when readers see its changes.
+   */
+  private refreshesOf(alias: string): RefreshScheduler {
+    let scheduler = this.refreshes.get(alias);
+    if (scheduler === undefined) {
+      scheduler = new RefreshScheduler(async () => {
+        await this.client.indices.refresh({ index: alias });
+      }, this.refreshGapMs);
+      this.refreshes.set(alias, scheduler);
+    }
+    return scheduler;
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -669,4 +698,12 @@ interface SearchResponseBody {
       highlight?: Record<string, string[]>;
     }[];
   };
+}
+
+/** An OpenSearch time value such as `100ms` or `1s` in milliseconds. */
+function intervalMs(text: string): number {
+  const match = /^(\d+)(ms|s|m)$/.exec(text);
+  if (match === null)
+    throw new TrunklineError(Code.InvalidArgument, `refresh interval ${text} is not like 100ms or 1s`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
 }

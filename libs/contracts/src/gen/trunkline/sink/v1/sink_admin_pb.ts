@@ -94,7 +94,7 @@ export type GetStatusResponse = Message<"trunkline.sink.v1.GetStatusResponse"> &
   eventsApplied: bigint;
 
   /**
-   * Commit in the source to applied (durably) in the engine, over the last 60 seconds.
+   * Commit in the source to visible in the engine, over the last 60 seconds.
    *
    * @generated from field: double freshness_p50_seconds = 9;
    */
