@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Code, type Logger, TrunklineError } from '@trunkline/runtime';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { BatchAbandoned } from './change-applier';
 import type { SinkRebuild } from './sink-adapter';
 import { partitionKey, type SinkPipeline } from './sink-pipeline';
@@ -211,7 +211,7 @@ export class ReplayRunner {
       progress.finishedAt = new Date();
     } finally {
       stopped = true;
-      await stopConsumer(consumer);
+      await consumer.disconnect().catch(() => undefined);
       await this.pipeline.kafkaAdmin.deleteGroups([group]).catch(() => undefined);
       await rebuild.close().catch(() => undefined);
     }
@@ -223,10 +223,6 @@ export class ReplayRunner {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-}
-
-async function stopConsumer(consumer: Consumer): Promise<void> {
-  await consumer.disconnect().catch(() => undefined);
 }
 
 /** Every partition of `topics` from its log start to its end. */
