@@ -10,6 +10,7 @@ import { brokerHandlers } from './handlers/all-handlers';
 import { Dispatcher } from './handlers/dispatcher';
 import { ProducerIdAllocator } from './producers/producer-ids';
 import { ProducerStateManager } from './producers/producer-state';
+import { LogMaintenance } from './storage/log-maintenance';
 import { TopicManager } from './topics/topic-manager';
 import { KafkaServer } from './transport/kafka-server';
 
@@ -34,6 +35,13 @@ export const brokerService = defineService({
     const offsets = new OffsetStore(topics);
     await offsets.load();
     const groups = new GroupCoordinator(offsets, logger, config.groupInitialRebalanceDelay);
+    const maintenance = new LogMaintenance(topics, producers, logger, {
+      retentionCheckIntervalMs: config.logRetentionCheckInterval,
+      cleanerBackoffMs: config.logCleanerBackoff,
+      dedupeBufferBytes: config.logCleanerDedupeBufferSize,
+      cleanerIoBytesPerSecond: config.logCleanerIoMaxBytesPerSecond,
+    });
+    maintenance.start();
     const dispatcher = new Dispatcher(brokerHandlers);
     const advertised = {
       host:
@@ -66,6 +74,7 @@ export const brokerService = defineService({
     return {
       async stop() {
         await server.close();
+        await maintenance.close();
         groups.close();
         await durability.flushAll();
         await topics.close();

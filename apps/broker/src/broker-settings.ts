@@ -34,6 +34,23 @@ export const brokerSettings = {
     min: 1,
     max: 100000,
   }),
+  logRetentionCheckInterval: setting.duration({
+    describe: 'how often retention deletes segments past retention.ms or retention.bytes',
+    default: 5 * 60_000,
+  }),
+  logCleanerBackoff: setting.duration({
+    describe: 'how long the log cleaner sleeps when no compacted partition needs cleaning',
+    default: 15_000,
+  }),
+  logCleanerDedupeBufferSize: setting.byteSize({
+    describe: "memory of the log cleaner's key map (24 bytes per key); a pass stops where it fills",
+    default: 32 * 1024 * 1024,
+    min: 1024,
+  }),
+  logCleanerIoMaxBytesPerSecond: setting.byteSize({
+    describe: "cap on the log cleaner's reads plus writes per second (0: no cap)",
+    default: 0,
+  }),
   groupInitialRebalanceDelay: setting.duration({
     describe: "how long a new group's first rebalance waits for more members",
     default: 0,

@@ -13,11 +13,15 @@ export {
   type UnsupportedRequest,
 } from './frames';
 export { type RequestHeader, requestHeaderVersion, responseHeaderVersion } from './headers';
+export { compressRecords } from './records/compress';
+export { type FilteredBatch, type FilterOptions, filterBatch } from './records/filter';
 export {
+  AttributeBits,
   BATCH_OVERHEAD,
   BatchLayout,
   Compression,
   InvalidRecordBatchError,
+  parseStoredBatches,
   RecordBatchView,
   recordBatchCrc,
   validateRecordBatches,

@@ -1,4 +1,13 @@
 export type { StoredBatch } from './batch-header';
+export type { CompactionPolicy } from './compaction/cleaning-plan';
+export { IoThrottle } from './compaction/io-throttle';
+export { KeyOffsetMap } from './compaction/key-offset-map';
+export {
+  type CleanerContext,
+  type CleaningResult,
+  cleanLog,
+  KeyMapTooSmallError,
+} from './compaction/log-cleaner';
 export { DataDirInUseError, lockDataDir } from './data-dir-lock';
 export { Durability, type FsyncPolicy, type Syncable } from './durability';
 export { syncDirectory, writeFileDurably } from './durable-files';
@@ -10,3 +19,4 @@ export {
   type PartitionLogConfig,
   type RecoveryReport,
 } from './partition-log';
+export type { RetentionPlan, RetentionPolicy, SegmentSummary } from './retention';

@@ -1,6 +1,6 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { batchIntact, HEADER_BYTES, parseBatchHeader, type StoredBatch } from './batch-header';
-import { segmentPaths } from './segment-files';
+import { type SegmentPaths, segmentPaths } from './segment-files';
 import { SparseIndex } from './sparse-index';
 
 const SCAN_CHUNK = 1024 * 1024;
@@ -25,10 +25,14 @@ export interface RecoveryResult {
 export class LogSegment {
   private bytesSinceIndexEntry = 0;
   private maxTimestampSoFar = -1n;
+  /** The first batch's max timestamp: Kafka rolls on record time measured from it. */
+  private rollingTimestamp: bigint | undefined;
   createdAt = Date.now();
+  lastModified = Date.now();
 
   private constructor(
     readonly baseOffset: bigint,
+    readonly paths: SegmentPaths,
     private readonly handle: FileHandle,
     private readonly offsetIndex: SparseIndex,
     private readonly timeIndex: SparseIndex,
@@ -36,14 +40,20 @@ export class LogSegment {
     private readonly options: SegmentOptions,
   ) {}
 
-  static async open(dir: string, baseOffset: bigint, options: SegmentOptions): Promise<LogSegment> {
-    const paths = segmentPaths(dir, baseOffset);
+  static async open(
+    dir: string,
+    baseOffset: bigint,
+    options: SegmentOptions,
+    suffix = '',
+  ): Promise<LogSegment> {
+    const paths = segmentPaths(dir, baseOffset, suffix);
     // Created if missing, then opened for positioned writes (O_APPEND would ignore positions).
     await (await open(paths.log, 'a')).close();
     const handle = await open(paths.log, 'r+');
     const { size, birthtimeMs, mtimeMs } = await handle.stat();
     const segment = new LogSegment(
       baseOffset,
+      paths,
       handle,
       await SparseIndex.openOffsetIndex(paths.index),
       await SparseIndex.openTimeIndex(paths.timeIndex),
@@ -51,7 +61,12 @@ export class LogSegment {
       options,
     );
     segment.createdAt = Math.min(birthtimeMs || mtimeMs, mtimeMs);
+    segment.lastModified = mtimeMs;
     segment.maxTimestampSoFar = BigInt(segment.timeIndex.lastKey() ?? -1);
+    if (size > 0) {
+      const first = parseBatchHeader(await segment.read(0, HEADER_BYTES), 0, 0);
+      segment.rollingTimestamp = first?.maxTimestamp;
+    }
     return segment;
   }
 
@@ -61,6 +76,26 @@ export class LogSegment {
 
   get maxTimestamp(): bigint {
     return this.maxTimestampSoFar;
+  }
+
+  /** What time retention compares: the newest record time, else when the file last changed (Kafka's rule). */
+  get largestTimestamp(): number {
+    return this.maxTimestampSoFar >= 0n ? Number(this.maxTimestampSoFar) : this.lastModified;
+  }
+
+  /** The first batch's max timestamp, or -1 (how long dirty records have waited for compaction). */
+  get firstBatchTimestamp(): number {
+    return this.rollingTimestamp === undefined ? -1 : Number(this.rollingTimestamp);
+  }
+
+  /**
+   * Kafka's time-based roll: how long this segment has been filling, measured in record time
+   * from its first batch to `incomingTimestamp`, or in wall time when records carry none.
+   */
+  timeWaitedForRoll(now: number, incomingTimestamp: bigint): number {
+    if (this.rollingTimestamp !== undefined && this.rollingTimestamp >= 0n)
+      return Number(incomingTimestamp - this.rollingTimestamp);
+    return now - this.createdAt;
   }
 
   /** Position at which the next batch will be written. */
@@ -77,6 +112,7 @@ export class LogSegment {
   ): Promise<number> {
     const start = this.sizeBytes;
     let position = start;
+    if (start === 0 && batches.length > 0) this.rollingTimestamp = batches[0]!.maxTimestamp;
     for (const batch of batches) {
       if (this.bytesSinceIndexEntry >= this.options.indexIntervalBytes) {
         this.offsetIndex.append(Number(batch.baseOffset - this.baseOffset), position);
@@ -90,6 +126,7 @@ export class LogSegment {
       this.bytesSinceIndexEntry += batch.bytes.length;
     }
     this.sizeBytes = position;
+    this.lastModified = Date.now();
     await this.handle.writev(
       batches.map((b) => b.bytes),
       start,
@@ -171,6 +208,7 @@ export class LogSegment {
       await this.handle.truncate(valid);
       await this.handle.datasync();
       this.sizeBytes = valid;
+      if (valid === 0) this.rollingTimestamp = undefined;
     }
     await this.rebuildIndexes(rebuilt);
     return { nextOffset, truncatedBytes, maxTimestamp };
@@ -212,5 +250,11 @@ export class LogSegment {
     await this.offsetIndex.close();
     await this.timeIndex.close();
     await this.handle.close();
+  }
+
+  /** Removes the segment's files; open handles keep reading the data until they close. */
+  async deleteFiles(): Promise<void> {
+    const { log, index, timeIndex } = this.paths;
+    await Promise.all([log, index, timeIndex].map((path) => rm(path, { force: true })));
   }
 }

@@ -90,16 +90,43 @@ describe('PartitionLog', () => {
     await log.close();
   });
 
-  it('rolls to a new segment once the active one is older than segment.ms', async () => {
+  it('rolls on record time as Kafka does: once a batch is segment.ms newer than the first batch of the segment', async () => {
+    const first = await open({ segmentMs: 20 });
+    await first.log.append(batch(['old'], 1000n));
+    await first.log.append(batch(['same segment'], 1020n));
+    expect(first.log.segmentCount).toBe(1);
+    await first.log.append(batch(['new'], 1021n));
+    expect(first.log.segmentCount).toBe(2);
+    await first.log.close();
+    // After a restart the first batch's time is read back from the file.
     const { log } = await open({ segmentMs: 20 });
-    await log.append(batch(['old']));
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    await log.append(batch(['new']));
-    expect(log.segmentCount).toBe(2);
+    await log.append(batch(['still the second'], 1041n));
+    await log.append(batch(['third'], 1042n));
     expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toEqual([
       '00000000000000000000.log',
-      '00000000000000000001.log',
+      '00000000000000000002.log',
+      '00000000000000000004.log',
     ]);
+    await log.close();
+  });
+
+  it('enforces retention by deleting whole old segments and remembers the new log start', async () => {
+    const first = await open({ segmentMs: 10 });
+    const now = Date.now();
+    for (let i = 0; i < 6; i++) await first.log.append(batch([`v${i}`], BigInt(now - (6 - i) * 60_000)));
+    expect(first.log.segmentCount).toBe(6);
+    // Records of segments 0..2 are more than 3.5 minutes old.
+    expect(await first.log.enforceRetention({ retentionMs: 210_000, retentionBytes: -1 }, now)).toEqual({
+      count: 3,
+      reason: 'retention.ms',
+    });
+    expect(first.log.logStartOffset).toBe(3n);
+    await expect(first.log.read(2n, 100)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toHaveLength(3);
+    await first.log.close();
+    const { log } = await open({ segmentMs: 10 });
+    expect(log.logStartOffset).toBe(3n);
+    expect(values(await log.read(3n, 1 << 20))[0]).toBe('v3');
     await log.close();
   });
 

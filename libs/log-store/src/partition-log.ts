@@ -7,7 +7,9 @@ import type { Durability, Syncable } from './durability';
 import { syncDirectory, writeFileDurably } from './durable-files';
 import { OffsetOutOfRangeError } from './errors';
 import { LogSegment } from './log-segment';
+import { planRetention, type RetentionPlan, type RetentionPolicy, type SegmentSummary } from './retention';
 import { segmentBaseOffsets, segmentPaths } from './segment-files';
+import { recoverSegmentSwap, swapSegmentFiles } from './segment-swap';
 
 export interface PartitionLogConfig {
   /** Roll to a new segment past this size (segment.bytes). */
@@ -42,6 +44,8 @@ export interface RecoveryReport {
 const CLEAN_SHUTDOWN = '.clean-shutdown';
 const LOG_START_CHECKPOINT = 'log-start-offset';
 const LOOKUP_CHUNK = 64 * 1024;
+/** Readers may still hold a deleted segment; its files are unlinked at once, its handles closed later (Kafka's file.delete.delay.ms). */
+const RETIRED_CLOSE_DELAY_MS = 60_000;
 
 /**
  * One partition's log on disk. Appends are serialised and assign offsets; reads return
@@ -49,16 +53,19 @@ const LOOKUP_CHUNK = 64 * 1024;
  * policy promises, so no consumer ever sees a record a crash could take back.
  */
 export class PartitionLog implements Syncable {
-  private segments: LogSegment[];
+  /** Replaced, never mutated, on every change: a reader keeps a consistent list across its awaits. */
+  private segments: readonly LogSegment[];
   private nextOffset: bigint;
   private durableOffset: bigint;
   private startOffset: bigint;
   private appendChain: Promise<unknown> = Promise.resolve();
+  private maintenanceChain: Promise<unknown> = Promise.resolve();
   private readonly appendWaiters = new Set<() => void>();
+  private readonly retired = new Map<LogSegment, NodeJS.Timeout>();
 
   private constructor(
     readonly dir: string,
-    private config: PartitionLogConfig,
+    private settings: PartitionLogConfig,
     private readonly durability: Durability,
     segments: LogSegment[],
     nextOffset: bigint,
@@ -76,6 +83,7 @@ export class PartitionLog implements Syncable {
     durability: Durability,
   ): Promise<{ log: PartitionLog; recovery: RecoveryReport }> {
     await mkdir(dir, { recursive: true });
+    await recoverSegmentSwap(dir);
     const cleanShutdown = existsSync(join(dir, CLEAN_SHUTDOWN));
     const checkpoint = await readFile(join(dir, LOG_START_CHECKPOINT), 'utf8').then(
       (text) => BigInt(text.trim()),
@@ -114,9 +122,13 @@ export class PartitionLog implements Syncable {
     };
   }
 
+  get config(): PartitionLogConfig {
+    return this.settings;
+  }
+
   /** Applies changed topic configs (segment size and age, index interval) from the next append on. */
   reconfigure(config: PartitionLogConfig): void {
-    this.config = config;
+    this.settings = config;
   }
 
   get logStartOffset(): bigint {
@@ -159,13 +171,15 @@ export class PartitionLog implements Syncable {
     const baseOffset = this.nextOffset;
     let next = baseOffset;
     let total = 0;
+    let maxTimestamp = -1n;
     const placed = batches.map((batch) => {
       batch.setBaseOffset(next);
       next += BigInt(batch.lastOffsetDelta) + 1n;
       total += batch.bytes.length;
+      if (batch.maxTimestamp > maxTimestamp) maxTimestamp = batch.maxTimestamp;
       return { bytes: batch.bytes, baseOffset: batch.baseOffset, maxTimestamp: batch.maxTimestamp };
     });
-    await this.maybeRoll(total);
+    await this.maybeRoll(total, maxTimestamp);
     await this.active.append(placed);
     this.nextOffset = next;
     return { baseOffset, lastOffset: next - 1n };
@@ -175,11 +189,11 @@ export class PartitionLog implements Syncable {
     return this.segments[this.segments.length - 1]!;
   }
 
-  private async maybeRoll(incoming: number): Promise<void> {
+  private async maybeRoll(incoming: number, incomingTimestamp: bigint): Promise<void> {
     const active = this.active;
     if (active.size === 0) return;
     const full = active.size + incoming > this.config.segmentBytes;
-    const old = Date.now() - active.createdAt > this.config.segmentMs;
+    const old = active.timeWaitedForRoll(Date.now(), incomingTimestamp) > this.config.segmentMs;
     if (!full && !old) return;
     // A rolled segment is never written again: make it durable now so recovery only ever
     // has to check the active one.
@@ -187,7 +201,7 @@ export class PartitionLog implements Syncable {
     await active.flushIndexes();
     const segment = await LogSegment.open(this.dir, this.nextOffset, this.config);
     await syncDirectory(this.dir);
-    this.segments.push(segment);
+    this.segments = [...this.segments, segment];
   }
 
   /** fsyncs the active segment; part of group commit. */
@@ -218,15 +232,16 @@ export class PartitionLog implements Syncable {
     for (const waiter of [...this.appendWaiters]) waiter();
   }
 
-  private segmentFor(offset: bigint): LogSegment {
+  /** Index in `segments` of the segment that would hold `offset`. */
+  private static segmentIndex(segments: readonly LogSegment[], offset: bigint): number {
     let lo = 0;
-    let hi = this.segments.length - 1;
+    let hi = segments.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      if (segments[mid]!.baseOffset <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return this.segments[lo]!;
+    return lo;
   }
 
   /** The stored batch containing `offset` in `segment`, if the segment has it. */
@@ -256,14 +271,15 @@ export class PartitionLog implements Syncable {
       throw new OffsetOutOfRangeError(offset, this.startOffset, this.nextOffset);
     }
     if (offset >= upTo) return Buffer.alloc(0);
-    let index = this.segments.indexOf(this.segmentFor(offset));
+    const segments = this.segments;
+    let index = PartitionLog.segmentIndex(segments, offset);
     let first: StoredBatch | undefined;
     let segment: LogSegment;
     do {
-      segment = this.segments[index]!;
+      segment = segments[index]!;
       first = await this.findBatch(segment, offset);
       index++;
-    } while (first === undefined && index < this.segments.length);
+    } while (first === undefined && index < segments.length);
     if (first === undefined || first.baseOffset >= upTo) return Buffer.alloc(0);
     const bytes = await segment.read(first.position, Math.max(maxBytes, first.size));
     let end = 0;
@@ -299,26 +315,121 @@ export class PartitionLog implements Syncable {
    * Moves the log start offset to `offset` (Kafka's DeleteRecords): records below it are no
    * longer readable, and whole segments below it are deleted.
    */
-  async deleteRecordsBefore(offset: bigint): Promise<bigint> {
-    if (offset < 0n || offset > this.highWatermark) {
-      throw new OffsetOutOfRangeError(offset, this.startOffset, this.highWatermark);
+  deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    return this.exclusive(async () => {
+      if (offset < 0n || offset > this.highWatermark) {
+        throw new OffsetOutOfRangeError(offset, this.startOffset, this.highWatermark);
+      }
+      if (offset > this.startOffset) await this.advanceStart(offset);
+      let count = 0;
+      while (count < this.segments.length - 1 && this.segments[count + 1]!.baseOffset <= offset) count++;
+      await this.retireOldest(count);
+      return this.startOffset;
+    });
+  }
+
+  /** The segments, oldest first, as retention sees them. */
+  segmentSummaries(): SegmentSummary[] {
+    return this.segments.map((segment, i) => {
+      const next = this.segments[i + 1];
+      return {
+        baseOffset: segment.baseOffset,
+        nextOffset: next === undefined ? this.nextOffset : next.baseOffset,
+        size: segment.size,
+        largestTimestamp: segment.largestTimestamp,
+        firstBatchTimestamp: segment.firstBatchTimestamp,
+        active: next === undefined,
+      };
+    });
+  }
+
+  /**
+   * Applies retention: deletes the oldest whole segments the policy lets go (never the
+   * active one) and moves the log start offset to the first record kept.
+   */
+  enforceRetention(policy: RetentionPolicy, now = Date.now()): Promise<RetentionPlan> {
+    return this.exclusive(async () => {
+      const plan = planRetention(this.segmentSummaries(), policy, now, this.startOffset, this.highWatermark);
+      if (plan.count === 0) return plan;
+      const newStart = this.segments[plan.count]!.baseOffset;
+      if (newStart > this.startOffset) await this.advanceStart(newStart);
+      await this.retireOldest(plan.count);
+      return plan;
+    });
+  }
+
+  /**
+   * Runs `task` while no other maintenance (retention, DeleteRecords, cleaning, tier
+   * uploads) changes this log's segments; appends go on meanwhile.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.maintenanceChain.then(task);
+    this.maintenanceChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The segments themselves, for maintenance running under `exclusive` (the cleaner, the tier). */
+  maintenanceSegments(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  /**
+   * Swaps a run of closed segments for the cleaned segment written beside them at
+   * `cleanedBase` (crash-atomic, see segment-swap.ts); readers of the old ones finish first.
+   */
+  async replaceSegments(replaced: readonly LogSegment[], cleanedBase: bigint): Promise<void> {
+    const at = this.segments.indexOf(replaced[0]!);
+    if (at < 0 || this.segments[at + replaced.length - 1] !== replaced[replaced.length - 1]) {
+      throw new Error('replaced segments are no longer a run of this log');
     }
-    if (offset <= this.startOffset) return this.startOffset;
+    await swapSegmentFiles(this.dir, {
+      replaced: replaced.map((s) => s.baseOffset),
+      cleaned: [cleanedBase],
+    });
+    const cleaned = await LogSegment.open(this.dir, cleanedBase, this.settings);
+    this.segments = [...this.segments.slice(0, at), cleaned, ...this.segments.slice(at + replaced.length)];
+    this.retire(replaced);
+  }
+
+  private async advanceStart(offset: bigint): Promise<void> {
     this.startOffset = offset;
     await writeFileDurably(join(this.dir, LOG_START_CHECKPOINT), `${offset}\n`);
-    while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) {
-      const gone = this.segments.shift()!;
-      await gone.close();
-      const paths = segmentPaths(this.dir, gone.baseOffset);
-      await Promise.all([paths.log, paths.index, paths.timeIndex].map((p) => rm(p, { force: true })));
-    }
+  }
+
+  /** Drops the `count` oldest segments: out of the log at once, files unlinked, handles closed later. */
+  private async retireOldest(count: number): Promise<void> {
+    if (count === 0) return;
+    const gone = this.segments.slice(0, count);
+    this.segments = this.segments.slice(count);
+    for (const segment of gone) await segment.deleteFiles();
     await syncDirectory(this.dir);
-    return offset;
+    this.retire(gone);
+  }
+
+  private retire(segments: readonly LogSegment[]): void {
+    for (const segment of segments) {
+      const timer = setTimeout(() => {
+        this.retired.delete(segment);
+        void segment.close().catch(() => undefined);
+      }, RETIRED_CLOSE_DELAY_MS);
+      timer.unref();
+      this.retired.set(segment, timer);
+    }
+  }
+
+  private async closeRetired(): Promise<void> {
+    for (const [segment, timer] of this.retired) {
+      clearTimeout(timer);
+      await segment.close().catch(() => undefined);
+    }
+    this.retired.clear();
   }
 
   /** Makes everything durable and marks the shutdown clean, so the next open skips recovery. */
   async close(): Promise<void> {
     await this.appendChain;
+    await this.maintenanceChain;
+    await this.closeRetired();
     await this.active.sync();
     for (const segment of this.segments) await segment.close();
     await writeFile(join(this.dir, CLEAN_SHUTDOWN), '');
@@ -328,6 +439,8 @@ export class PartitionLog implements Syncable {
   /** Closes and deletes the partition's directory (topic deletion). */
   async destroy(): Promise<void> {
     await this.appendChain;
+    await this.maintenanceChain;
+    await this.closeRetired();
     for (const segment of this.segments) await segment.close();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -5,12 +5,22 @@ export function segmentStem(baseOffset: bigint): string {
   return baseOffset.toString().padStart(20, '0');
 }
 
-export function segmentPaths(dir: string, baseOffset: bigint) {
+/**
+ * The three files of a segment. A suffix names a segment being built beside the live one
+ * (the cleaner's `.cleaned` output), which a swap later renames into place.
+ */
+export interface SegmentPaths {
+  log: string;
+  index: string;
+  timeIndex: string;
+}
+
+export function segmentPaths(dir: string, baseOffset: bigint, suffix = ''): SegmentPaths {
   const stem = segmentStem(baseOffset);
   return {
-    log: join(dir, `${stem}.log`),
-    index: join(dir, `${stem}.index`),
-    timeIndex: join(dir, `${stem}.timeindex`),
+    log: join(dir, `${stem}.log${suffix}`),
+    index: join(dir, `${stem}.index${suffix}`),
+    timeIndex: join(dir, `${stem}.timeindex${suffix}`),
   };
 }
 

@@ -76,19 +76,28 @@ export class TrunklineTestBroker extends ServiceProcess {
   }
 }
 
+export interface EachBrokerOptions {
+  /** Flags for the Trunkline broker, e.g. to run retention as often as the test engine's Kafka does. */
+  trunklineArgs?: readonly string[];
+}
+
 /**
  * Runs the same describe block once per broker in TRUNKLINE_TEST_BROKERS, with identical
  * expectations. The Trunkline broker is started for the block; Apache Kafka must be running
  * (npm run engine), else the block is skipped with the reason printed (or fails when
  * engines are required).
  */
-export function describeEachBroker(title: string, body: (broker: TestBroker) => void): void {
+export function describeEachBroker(
+  title: string,
+  body: (broker: TestBroker) => void,
+  options: EachBrokerOptions = {},
+): void {
   for (const name of testBrokerNames()) {
     const blockTitle = `${title} [${name}]`;
     if (name === 'trunkline') {
       describe(blockTitle, () => {
         const broker = new TrunklineTestBroker();
-        beforeAll(() => broker.start(), 60_000);
+        beforeAll(() => broker.start(options.trunklineArgs), 60_000);
         afterAll(() => broker.destroy(), 30_000);
         body({
           name,

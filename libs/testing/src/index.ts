@@ -25,6 +25,7 @@ export { type CdcIngestorOptions, TrunklineTestCdcIngestor } from './cdc-ingesto
 export { CdcTestStack } from './cdc-stack';
 export { DocumentLoad, type DocumentLoadOptions } from './document-load';
 export { describeUnavailable, describeWithEngine, engineEnv, enginesRequired } from './engines';
+export { type FetchedBatch, type PartitionContents, readPartitionContents } from './partition-reader';
 export { TestDatabase } from './postgres-databases';
 export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';

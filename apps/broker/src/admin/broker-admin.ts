@@ -1,6 +1,6 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { type BrokerAdminService, GroupState } from '@trunkline/contracts/broker/v1/broker_admin';
-import { readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
+import { parseStoredBatches, readRecords } from '@trunkline/kafka-protocol';
 import { Code, type Listener, type ServiceImpl, serviceInfo, TrunklineError } from '@trunkline/runtime';
 import type { BrokerState } from '../broker-state';
 import { KafkaError } from '../kafka-error';
@@ -283,7 +283,7 @@ export function brokerAdmin(context: AdminContext): ServiceImpl<typeof BrokerAdm
         for (const [partition, position] of positions) {
           const log = state.topics.partition(topic.name, partition)!;
           if (position >= log.highWatermark) continue;
-          const batches = validateRecordBatches(await log.read(position, 1 << 20));
+          const batches = parseStoredBatches(await log.read(position, 1 << 20));
           for (const batch of batches) {
             for (const record of readRecords(batch)) {
               if (record.offset < position) continue;

@@ -1,6 +1,6 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { LogBoundary, type OffsetSpec } from '@trunkline/contracts';
-import { readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
+import { parseStoredBatches, readRecords } from '@trunkline/kafka-protocol';
 import type { PartitionLog } from '@trunkline/log-store';
 import { Code, TrunklineError } from '@trunkline/runtime';
 
@@ -42,7 +42,7 @@ export async function resolveOffset(
       const at = BigInt(timestampMs(choice.value));
       const found = await log.findByTimestamp(at);
       if (found === undefined) return log.highWatermark;
-      const [batch] = validateRecordBatches(found.bytes);
+      const [batch] = parseStoredBatches(found.bytes);
       const record = readRecords(batch!).find((r) => r.timestamp >= at);
       return record?.offset ?? found.batch.baseOffset;
     }

@@ -1,9 +1,16 @@
-import { buildRecordBatch, readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
+import {
+  buildRecordBatch,
+  parseStoredBatches,
+  readRecords,
+  validateRecordBatches,
+} from '@trunkline/kafka-protocol';
 import type { TopicManager } from '../topics/topic-manager';
 
 /** The internal, compacted topic where committed offsets live, as in Kafka. */
 export const OFFSETS_TOPIC = '__consumer_offsets';
 const OFFSETS_PARTITIONS = 8;
+/** Kafka's offsets.topic.* defaults: compacted, in 100 MiB segments so closed ones get cleaned. */
+const OFFSETS_TOPIC_CONFIGS = { 'cleanup.policy': 'compact', 'segment.bytes': String(100 * 1024 * 1024) };
 
 export interface CommittedOffset {
   offset: bigint;
@@ -59,12 +66,12 @@ export class OffsetStore {
   /** Creates the internal topic if needed and loads every committed offset from it. */
   async load(): Promise<void> {
     if (this.topics.topic(OFFSETS_TOPIC) === undefined) {
-      await this.topics.create(OFFSETS_TOPIC, OFFSETS_PARTITIONS, { 'cleanup.policy': 'compact' }, true);
+      await this.topics.create(OFFSETS_TOPIC, OFFSETS_PARTITIONS, OFFSETS_TOPIC_CONFIGS, true);
     }
     for (const log of this.topics.partitions(OFFSETS_TOPIC)) {
       let offset = log.logStartOffset;
       while (offset < log.highWatermark) {
-        const batches = validateRecordBatches(await log.read(offset, 1 << 20));
+        const batches = parseStoredBatches(await log.read(offset, 1 << 20));
         if (batches.length === 0) break;
         for (const batch of batches) {
           for (const record of readRecords(batch)) this.apply(record.key, record.value);

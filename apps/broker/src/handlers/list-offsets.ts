@@ -1,4 +1,4 @@
-import { ErrorCode, ListOffsets, readRecords, validateRecordBatches } from '@trunkline/kafka-protocol';
+import { ErrorCode, ListOffsets, parseStoredBatches, readRecords } from '@trunkline/kafka-protocol';
 import type { PartitionLog } from '@trunkline/log-store';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
@@ -14,7 +14,7 @@ async function offsetForTime(
 ): Promise<{ offset: bigint; timestamp: bigint }> {
   const found = await log.findByTimestamp(timestamp);
   if (found === undefined) return { offset: -1n, timestamp: -1n };
-  const [batch] = validateRecordBatches(found.bytes);
+  const [batch] = parseStoredBatches(found.bytes);
   try {
     // The first record at or after the time, not just its batch, as Kafka answers.
     const record = readRecords(batch!).find(

@@ -1,15 +1,38 @@
 import {
   ErrorCode,
   InvalidRecordBatchError,
+  MalformedFrameError,
   Produce,
+  type RecordBatchView,
+  readRecords,
   validateRecordBatches,
 } from '@trunkline/kafka-protocol';
 import type { BrokerState } from '../broker-state';
 import { KafkaError } from '../kafka-error';
-import { configNumber } from '../topics/topic-config';
+import { cleanupPolicy, configNumber } from '../topics/topic-config';
 import { defineHandler } from './handler';
 
 const VALID_ACKS = new Set([0, 1, -1]);
+
+/** Compaction keeps the latest record per key, so a compacted topic refuses records without one, as Kafka does. */
+function requireKeys(batches: readonly RecordBatchView[], topic: string, partition: number): void {
+  for (const batch of batches) {
+    let records: ReturnType<typeof readRecords>;
+    try {
+      records = readRecords(batch);
+    } catch (error) {
+      if (error instanceof MalformedFrameError)
+        throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, error.message);
+      throw error;
+    }
+    if (records.some((r) => r.key === null)) {
+      throw new KafkaError(
+        ErrorCode.INVALID_RECORD,
+        `Compacted topic cannot accept message without key in topic partition ${topic}-${partition}.`,
+      );
+    }
+  }
+}
 
 interface PartitionResult {
   index: number;
@@ -56,6 +79,7 @@ async function producePartition(
         );
       }
     }
+    if (cleanupPolicy(topic.configs).compact) requireKeys(batches, topicName, index);
     // A client sends one batch per partition; a retried duplicate is answered, not written again.
     const first = batches[0]!;
     const check =

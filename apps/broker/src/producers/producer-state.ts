@@ -19,8 +19,9 @@ interface ProducerEntry {
 
 export type SequenceCheck = { kind: 'append' } | { kind: 'duplicate'; baseOffset: bigint };
 
-function lastSequence(firstSeq: number, count: number): number {
-  return (firstSeq + count - 1) % (MAX_SEQUENCE + 1);
+/** A batch's last sequence: its first plus its offset span, which compaction never shrinks. */
+function lastSequence(firstSeq: number, offsetDelta: number): number {
+  return (firstSeq + offsetDelta) % (MAX_SEQUENCE + 1);
 }
 
 function nextSequence(seq: number): number {
@@ -75,7 +76,7 @@ export class ProducerStateManager {
       }
       return { kind: 'append' };
     }
-    const lastSeq = lastSequence(firstSeq, batch.recordsCount);
+    const lastSeq = lastSequence(firstSeq, batch.lastOffsetDelta);
     const duplicate = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
     if (duplicate !== undefined) return { kind: 'duplicate', baseOffset: duplicate.baseOffset };
     const latest = entry.batches[entry.batches.length - 1];
@@ -92,7 +93,7 @@ export class ProducerStateManager {
   record(
     topic: string,
     partition: number,
-    batch: Pick<StoredBatch, 'producerId' | 'producerEpoch' | 'baseSequence' | 'recordsCount' | 'baseOffset'>,
+    batch: Pick<StoredBatch, 'producerId' | 'producerEpoch' | 'baseSequence' | 'baseOffset' | 'lastOffset'>,
   ): void {
     if (batch.producerId < 0n) return;
     const entries = this.entries(topic, partition);
@@ -103,10 +104,19 @@ export class ProducerStateManager {
     }
     entry.batches.push({
       firstSeq: batch.baseSequence,
-      lastSeq: lastSequence(batch.baseSequence, batch.recordsCount),
+      lastSeq: lastSequence(batch.baseSequence, Number(batch.lastOffset - batch.baseOffset)),
       baseOffset: batch.baseOffset,
     });
     if (entry.batches.length > REMEMBERED_BATCHES) entry.batches.shift();
+  }
+
+  /**
+   * Whether the batch at `baseOffset` is one of those remembered for its producer: compaction
+   * keeps such a batch (emptied if need be), so the state survives a restart.
+   */
+  remembers(topic: string, partition: number, producerId: bigint, baseOffset: bigint): boolean {
+    const entry = this.entries(topic, partition).get(producerId);
+    return entry?.batches.some((b) => b.baseOffset === baseOffset) ?? false;
   }
 
   /** Rebuilds a partition's producer state from the batch headers of its log (at startup). */

@@ -7,6 +7,8 @@ interface ConfigDefinition {
 
 const long = (min: number) => (value: string) =>
   /^-?\d+$/.test(value) && Number(value) >= min ? undefined : `an integer of at least ${min}`;
+const ratio = (value: string) =>
+  /^\d+(\.\d+)?$/.test(value) && Number(value) <= 1 ? undefined : 'a number from 0 to 1';
 const oneOf =
   (...choices: string[]) =>
   (value: string) =>
@@ -27,10 +29,15 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDefinition>> = {
   },
   'delete.retention.ms': { defaultValue: '86400000', check: long(0) },
   'index.interval.bytes': { defaultValue: '4096', check: long(0) },
+  'local.retention.bytes': { defaultValue: '-2', check: long(-2) },
+  'local.retention.ms': { defaultValue: '-2', check: long(-2) },
+  'max.compaction.lag.ms': { defaultValue: '9223372036854775807', check: long(1) },
   'max.message.bytes': { defaultValue: '1048588', check: long(0) },
   'message.timestamp.type': { defaultValue: 'CreateTime', check: oneOf('CreateTime', 'LogAppendTime') },
+  'min.cleanable.dirty.ratio': { defaultValue: '0.5', check: ratio },
   'min.compaction.lag.ms': { defaultValue: '0', check: long(0) },
   'min.insync.replicas': { defaultValue: '1', check: long(1) },
+  'remote.storage.enable': { defaultValue: 'false', check: oneOf('true', 'false') },
   'retention.bytes': { defaultValue: '-1', check: long(-1) },
   'retention.ms': { defaultValue: '604800000', check: long(-1) },
   'segment.bytes': { defaultValue: '1073741824', check: long(14) },
@@ -62,4 +69,13 @@ export function effectiveConfigs(overrides: Readonly<Record<string, string>>) {
 
 export function configNumber(overrides: Readonly<Record<string, string>>, name: string): number {
   return Number(overrides[name] ?? TOPIC_CONFIGS[name]!.defaultValue);
+}
+
+/** The cleanup.policy's parts: `delete` (retention) and `compact` (log compaction). */
+export function cleanupPolicy(overrides: Readonly<Record<string, string>>): {
+  delete: boolean;
+  compact: boolean;
+} {
+  const parts = (overrides['cleanup.policy'] ?? TOPIC_CONFIGS['cleanup.policy']!.defaultValue).split(',');
+  return { delete: parts.includes('delete'), compact: parts.includes('compact') };
 }

@@ -82,6 +82,9 @@ export function createKafkaEngine(options: KafkaEngineOptions = {}): Engine {
           'share.coordinator.state.topic.min.isr=1',
           // Tests form groups often; don't wait 3 s for more members each time.
           'group.initial.rebalance.delay.ms=0',
+          // Tests of retention and compaction watch them happen: check often (defaults: 5 min, 15 s).
+          'log.retention.check.interval.ms=250',
+          'log.cleaner.backoff.ms=250',
           ...Object.entries(options.properties ?? {}).map(([key, value]) => `${key}=${value}`),
           '',
         ].join('\n'),

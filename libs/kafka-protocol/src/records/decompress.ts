@@ -7,7 +7,7 @@ import { MalformedFrameError } from '../codec/protocol-error';
 import { Compression } from './record-batch';
 
 /** The Java client's snappy framing (xerial's SnappyOutputStream): this magic, two ints, then blocks. */
-const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+export const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_BYTES = 16;
 
 function snappy(payload: Buffer): Buffer {

@@ -23,9 +23,15 @@ export const BATCH_OVERHEAD = 12;
 
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 
-const TIMESTAMP_TYPE_BIT = 0x08;
-const TRANSACTIONAL_BIT = 0x10;
-const CONTROL_BIT = 0x20;
+/** The bits of a batch's attributes field (KIP-98; the delete horizon flag is KIP-534's). */
+export const AttributeBits = {
+  compression: 0x07,
+  logAppendTime: 0x08,
+  transactional: 0x10,
+  control: 0x20,
+  /** Set by the log cleaner once it has scheduled this batch's tombstones for removal. */
+  deleteHorizon: 0x40,
+} as const;
 
 /** A validated batch inside a buffer; getters read its header in place. */
 export class RecordBatchView {
@@ -38,20 +44,29 @@ export class RecordBatchView {
     return this.bytes.readBigInt64BE(BatchLayout.baseOffset);
   }
 
+  get partitionLeaderEpoch(): number {
+    return this.bytes.readInt32BE(BatchLayout.partitionLeaderEpoch);
+  }
+
   get attributes(): number {
     return this.bytes.readInt16BE(BatchLayout.attributes);
   }
 
   get compression(): number {
-    return this.attributes & 0x07;
+    return this.attributes & AttributeBits.compression;
+  }
+
+  /** LogAppendTime: every record's timestamp is maxTimestamp, whatever its own delta says. */
+  get isLogAppendTime(): boolean {
+    return (this.attributes & AttributeBits.logAppendTime) !== 0;
   }
 
   get isTransactional(): boolean {
-    return (this.attributes & TRANSACTIONAL_BIT) !== 0;
+    return (this.attributes & AttributeBits.transactional) !== 0;
   }
 
   get isControl(): boolean {
-    return (this.attributes & CONTROL_BIT) !== 0;
+    return (this.attributes & AttributeBits.control) !== 0;
   }
 
   get lastOffsetDelta(): number {
@@ -60,6 +75,16 @@ export class RecordBatchView {
 
   get baseTimestamp(): bigint {
     return this.bytes.readBigInt64BE(BatchLayout.baseTimestamp);
+  }
+
+  /** KIP-534: the cleaner has set a delete horizon, kept in the baseTimestamp field. */
+  get hasDeleteHorizon(): boolean {
+    return (this.attributes & AttributeBits.deleteHorizon) !== 0;
+  }
+
+  /** When tombstones and transaction markers of this batch may be dropped (undefined until set). */
+  get deleteHorizonMs(): bigint | undefined {
+    return this.hasDeleteHorizon ? this.baseTimestamp : undefined;
   }
 
   get maxTimestamp(): bigint {
@@ -93,7 +118,7 @@ export class RecordBatchView {
 
   /** For LogAppendTime topics: the broker's clock becomes every record's timestamp. */
   setLogAppendTime(timestampMs: bigint): void {
-    this.bytes.writeInt16BE(this.attributes | TIMESTAMP_TYPE_BIT, BatchLayout.attributes);
+    this.bytes.writeInt16BE(this.attributes | AttributeBits.logAppendTime, BatchLayout.attributes);
     this.bytes.writeBigInt64BE(timestampMs, BatchLayout.maxTimestamp);
     this.bytes.writeUInt32BE(computeCrc(this.bytes), BatchLayout.crc);
   }
@@ -153,6 +178,39 @@ export function validateRecordBatches(records: Buffer): RecordBatchView[] {
     if (view.recordsCount < 1 || view.lastOffsetDelta !== view.recordsCount - 1) {
       throw new InvalidRecordBatchError(
         `batch holds ${view.recordsCount} records but its last offset delta is ${view.lastOffsetDelta}`,
+        'invalid',
+      );
+    }
+    batches.push(view);
+    offset += size;
+  }
+  return batches;
+}
+
+/**
+ * Splits batches read back from the log into views. The log wrote them, so only their framing is
+ * checked (header, length, magic 2), not their CRC; unlike a produced record set, a compacted batch
+ * may hold fewer records than its offset range (gaps) or none at all (kept for its producer's
+ * sequence). A read of a byte range may stop inside the last batch: that partial batch is left out.
+ */
+export function parseStoredBatches(bytes: Buffer): RecordBatchView[] {
+  const batches: RecordBatchView[] = [];
+  let offset = 0;
+  while (bytes.length - offset >= BATCH_OVERHEAD) {
+    const batchLength = bytes.readInt32BE(offset + BatchLayout.batchLength);
+    if (batchLength < BatchLayout.records - BATCH_OVERHEAD) {
+      throw new InvalidRecordBatchError(
+        `batch at byte ${offset} has length ${batchLength}, shorter than a batch header`,
+        'corrupt',
+      );
+    }
+    const size = BATCH_OVERHEAD + batchLength;
+    if (offset + size > bytes.length) break;
+    const view = new RecordBatchView(bytes.subarray(offset, offset + size));
+    const magic = view.bytes.readInt8(BatchLayout.magic);
+    if (magic !== 2) {
+      throw new InvalidRecordBatchError(
+        `batch at byte ${offset} has magic ${magic}; only magic 2 is stored`,
         'invalid',
       );
     }

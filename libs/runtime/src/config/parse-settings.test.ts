@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import { envName, flagName, parseSettings } from './parse-settings';
-import { choice, duration, hostPorts, integer, port, text, toggle } from './settings';
+import { byteSize, choice, duration, hostPorts, integer, port, text, toggle } from './settings';
 import { settingsHelp } from './settings-help';
 
 const spec = {
@@ -121,5 +121,27 @@ describe('settingsHelp', () => {
     expect(help).toContain('default 50051');
     expect(help).toContain('required');
     expect(help).toContain('-h, --help');
+  });
+});
+
+describe('byteSize', () => {
+  const size = byteSize({ describe: 'a buffer', min: 1024, default: 1 << 20 });
+
+  it.each([
+    ['4096', 4096],
+    ['512KiB', 512 * 1024],
+    ['32MiB', 32 * 1024 * 1024],
+    ['1gib', 1024 ** 3],
+  ])('reads %s as %d bytes', (raw, bytes) => {
+    expect(size.parse(raw)).toBe(bytes);
+  });
+
+  it.each(['', '12MB', '-5', '1.5MiB', '1000'])('refuses %p', (raw) => {
+    expect(size.parse(raw)).toBeUndefined();
+  });
+
+  it('prints whole units', () => {
+    expect(size.format(16 * 1024 * 1024)).toBe('16MiB');
+    expect(size.format(1500)).toBe('1500');
   });
 });

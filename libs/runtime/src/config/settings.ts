@@ -129,6 +129,35 @@ export function hostPorts<O extends SettingOptions<string[]>>(options: O): Setti
   );
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** A size in bytes such as `4096`, `512KiB`, `32MiB` or `1GiB`; the value is in bytes. */
+export function byteSize<O extends SettingOptions<number>>(
+  options: O & { min?: number },
+): SettingFor<number, O> {
+  const min = options.min ?? 0;
+  return define(
+    {
+      expected: `a size such as 4096, 512KiB, 32MiB or 1GiB${min > 0 ? ` (at least ${min} bytes)` : ''}`,
+      placeholder: '<size>',
+      parse: (raw) => {
+        const match = /^(\d+)\s*(b|kib|mib|gib)?$/i.exec(raw.trim());
+        if (match === null) return undefined;
+        const value = Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]!;
+        return Number.isSafeInteger(value) && value >= min ? value : undefined;
+      },
+      format: (bytes) => {
+        for (const unit of ['GiB', 'MiB', 'KiB'] as const) {
+          const factor = SIZE_UNITS[unit.toLowerCase()]!;
+          if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+        }
+        return String(bytes);
+      },
+    },
+    options,
+  );
+}
+
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration such as `500ms`, `10s`, `2m` or `1h`; the value is in milliseconds. */
