@@ -1,5 +1,11 @@
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
-import { Durability, lockDataDir } from '@trunkline/log-store';
+import {
+  DEFAULT_CHUNK_CACHE,
+  Durability,
+  lockDataDir,
+  openRemoteStore,
+  RemoteChunkCache,
+} from '@trunkline/log-store';
 import { defineService } from '@trunkline/runtime';
 import { brokerAdmin } from './admin/broker-admin';
 import { brokerSettings } from './broker-settings';
@@ -11,6 +17,7 @@ import { Dispatcher } from './handlers/dispatcher';
 import { ProducerIdAllocator } from './producers/producer-ids';
 import { ProducerStateManager } from './producers/producer-state';
 import { LogMaintenance } from './storage/log-maintenance';
+import { tierStoreConfig } from './storage/tier-config';
 import { TopicManager } from './topics/topic-manager';
 import { KafkaServer } from './transport/kafka-server';
 
@@ -22,9 +29,26 @@ export const brokerService = defineService({
   async start({ config, logger, addListener, listeners, grpc, instanceId, version, startedAt }) {
     const unlock = lockDataDir(config.dataDir);
     const durability = new Durability(config.fsync, config.fsyncInterval);
-    const topics = await TopicManager.open(config.dataDir, durability, logger, {
-      partitions: config.numPartitions,
-    });
+    const tierConfig = tierStoreConfig(config);
+    const tierStore = tierConfig === undefined ? undefined : await openRemoteStore(tierConfig);
+    const tier =
+      tierStore === undefined
+        ? undefined
+        : {
+            store: tierStore,
+            cache: new RemoteChunkCache(tierStore, {
+              ...DEFAULT_CHUNK_CACHE,
+              chunkBytes: config.tierChunkSize,
+              maxBytes: config.tierCacheSize,
+            }),
+          };
+    const topics = await TopicManager.open(
+      config.dataDir,
+      durability,
+      logger,
+      { partitions: config.numPartitions },
+      tier,
+    );
     const producers = new ProducerStateManager();
     for (const topic of topics.list()) {
       if (topic.name === OFFSETS_TOPIC) continue;
@@ -40,6 +64,7 @@ export const brokerService = defineService({
       cleanerBackoffMs: config.logCleanerBackoff,
       dedupeBufferBytes: config.logCleanerDedupeBufferSize,
       cleanerIoBytesPerSecond: config.logCleanerIoMaxBytesPerSecond,
+      tierUploadIntervalMs: config.tierUploadInterval,
     });
     maintenance.start();
     const dispatcher = new Dispatcher(brokerHandlers);
@@ -68,7 +93,12 @@ export const brokerService = defineService({
       brokerAdmin({ state, dataDir: config.dataDir, instanceId, version, startedAt, listeners }),
     );
     logger.info(
-      { dataDir: config.dataDir, fsync: config.fsync, topics: topics.list().length },
+      {
+        dataDir: config.dataDir,
+        fsync: config.fsync,
+        topics: topics.list().length,
+        tier: tierStore?.description,
+      },
       'broker storage open',
     );
     return {
@@ -78,6 +108,7 @@ export const brokerService = defineService({
         groups.close();
         await durability.flushAll();
         await topics.close();
+        await tierStore?.close();
         unlock();
       },
     };

@@ -51,6 +51,29 @@ export const brokerSettings = {
     describe: "cap on the log cleaner's reads plus writes per second (0: no cap)",
     default: 0,
   }),
+  tierDir: setting.text({
+    describe: 'folder the tier offloads closed segments of remote.storage.enable topics to',
+  }),
+  tierS3Bucket: setting.text({ describe: 'S3 bucket of the tier (instead of --tier-dir)' }),
+  tierS3Endpoint: setting.text({ describe: 'S3 endpoint URL of the tier (default: AWS)' }),
+  tierS3Region: setting.text({ describe: 'S3 region of the tier', default: 'us-east-1' }),
+  tierS3Prefix: setting.text({ describe: 'key prefix of every tier object in the bucket' }),
+  tierS3AccessKeyId: setting.text({ describe: 'S3 access key id (default: the AWS credential chain)' }),
+  tierS3SecretAccessKey: setting.text({ describe: 'S3 secret access key' }),
+  tierUploadInterval: setting.duration({
+    describe: 'how often closed segments of tiered topics are uploaded',
+    default: 10_000,
+  }),
+  tierCacheSize: setting.byteSize({
+    describe: 'memory for tier reads (chunks fetched from the tier, read ahead)',
+    default: 128 * 1024 * 1024,
+    min: 1024 * 1024,
+  }),
+  tierChunkSize: setting.byteSize({
+    describe: 'bytes fetched per ranged read from the tier',
+    default: 4 * 1024 * 1024,
+    min: 64 * 1024,
+  }),
   groupInitialRebalanceDelay: setting.duration({
     describe: "how long a new group's first rebalance waits for more members",
     default: 0,

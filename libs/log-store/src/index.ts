@@ -15,8 +15,13 @@ export { OffsetOutOfRangeError } from './errors';
 export {
   type AppendResult,
   DEFAULT_LOG_CONFIG,
+  type LogStorage,
   PartitionLog,
   type PartitionLogConfig,
   type RecoveryReport,
 } from './partition-log';
 export type { RetentionPlan, RetentionPolicy, SegmentSummary } from './retention';
+export { openRemoteStore, type RemoteStoreConfig } from './tier/open-remote-store';
+export type { PartitionTierLocation } from './tier/partition-tier';
+export { type ChunkCacheOptions, DEFAULT_CHUNK_CACHE, RemoteChunkCache } from './tier/remote-chunk-cache';
+export { type RemoteStore, RemoteStoreError } from './tier/remote-store';

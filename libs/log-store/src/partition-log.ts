@@ -10,6 +10,7 @@ import { LogSegment } from './log-segment';
 import { planRetention, type RetentionPlan, type RetentionPolicy, type SegmentSummary } from './retention';
 import { segmentBaseOffsets, segmentPaths } from './segment-files';
 import { recoverSegmentSwap, swapSegmentFiles } from './segment-swap';
+import { PartitionTier, type PartitionTierLocation } from './tier/partition-tier';
 
 export interface PartitionLogConfig {
   /** Roll to a new segment past this size (segment.bytes). */
@@ -25,6 +26,21 @@ export const DEFAULT_LOG_CONFIG: PartitionLogConfig = {
   segmentMs: 7 * 24 * 60 * 60 * 1000,
   indexIntervalBytes: 4096,
 };
+
+/** Where a partition's records are, for admin views (offsets are -1 where there is nothing). */
+export interface LogStorage {
+  logStartOffset: bigint;
+  localLogStartOffset: bigint;
+  localBytes: number;
+  localSegments: number;
+  remoteBytes: number;
+  remoteSegments: number;
+  remoteLogStartOffset: bigint;
+  remoteLogEndOffset: bigint;
+  uploadLagSegments: number;
+  uploadLagBytes: number;
+  tier?: string;
+}
 
 export interface AppendResult {
   baseOffset: bigint;
@@ -62,6 +78,8 @@ export class PartitionLog implements Syncable {
   private maintenanceChain: Promise<unknown> = Promise.resolve();
   private readonly appendWaiters = new Set<() => void>();
   private readonly retired = new Map<LogSegment, NodeJS.Timeout>();
+  /** Where closed segments are offloaded, when the topic has remote storage enabled. */
+  private tier: PartitionTier | undefined;
 
   private constructor(
     readonly dir: string,
@@ -77,20 +95,28 @@ export class PartitionLog implements Syncable {
     this.startOffset = logStartOffset;
   }
 
+  /**
+   * Opens (creating if needed) the log in `dir`. With a tier, offsets below the first local
+   * segment are read from it, and a partition whose local segments were lost carries on
+   * from where the tier's manifest ends.
+   */
   static async open(
     dir: string,
     config: PartitionLogConfig,
     durability: Durability,
+    tierLocation?: Omit<PartitionTierLocation, 'dir'>,
   ): Promise<{ log: PartitionLog; recovery: RecoveryReport }> {
     await mkdir(dir, { recursive: true });
     await recoverSegmentSwap(dir);
+    const tier = tierLocation === undefined ? undefined : await PartitionTier.open({ ...tierLocation, dir });
     const cleanShutdown = existsSync(join(dir, CLEAN_SHUTDOWN));
     const checkpoint = await readFile(join(dir, LOG_START_CHECKPOINT), 'utf8').then(
       (text) => BigInt(text.trim()),
       () => 0n,
     );
     let bases = segmentBaseOffsets(await readdir(dir));
-    if (bases.length === 0) bases = [checkpoint];
+    const tierEnd = tier?.endOffset ?? 0n;
+    if (bases.length === 0) bases = [checkpoint > tierEnd ? checkpoint : tierEnd];
     const segments: LogSegment[] = [];
     for (const base of bases) segments.push(await LogSegment.open(dir, base, config));
     const active = segments[segments.length - 1]!;
@@ -106,9 +132,12 @@ export class PartitionLog implements Syncable {
     await rm(join(dir, CLEAN_SHUTDOWN), { force: true });
     await syncDirectory(dir);
     // The checkpoint wins once DeleteRecords moved the start inside the first segment.
+    const tierStart = tier?.startOffset;
     const firstBase = segments[0]!.baseOffset;
-    const logStartOffset = checkpoint > firstBase ? checkpoint : firstBase;
+    const lowest = tierStart !== undefined && tierStart < firstBase ? tierStart : firstBase;
+    const logStartOffset = checkpoint > lowest ? checkpoint : lowest;
     const log = new PartitionLog(dir, config, durability, segments, nextOffset, logStartOffset);
+    log.tier = tier;
     return {
       log,
       recovery: {
@@ -272,6 +301,10 @@ export class PartitionLog implements Syncable {
     }
     if (offset >= upTo) return Buffer.alloc(0);
     const segments = this.segments;
+    if (this.tier !== undefined && offset < segments[0]!.baseOffset) {
+      const remote = await this.tier.read(offset, maxBytes, upTo);
+      if (remote !== undefined) return remote;
+    }
     let index = PartitionLog.segmentIndex(segments, offset);
     let first: StoredBatch | undefined;
     let segment: LogSegment;
@@ -293,7 +326,10 @@ export class PartitionLog implements Syncable {
 
   /** The first batch whose max timestamp is ≥ `timestamp` (ListOffsets by time), with its bytes. */
   async findByTimestamp(timestamp: bigint): Promise<{ batch: StoredBatch; bytes: Buffer } | undefined> {
-    for (const segment of this.segments) {
+    const segments = this.segments;
+    const remote = await this.tier?.findByTimestamp(timestamp, this.startOffset, segments[0]!.baseOffset);
+    if (remote !== undefined) return remote;
+    for (const segment of segments) {
       if (segment.maxTimestamp < timestamp) continue;
       const from = segment.lookupTime(timestamp);
       for await (const header of segment.batches(segment.lookup(from))) {
@@ -306,9 +342,18 @@ export class PartitionLog implements Syncable {
     return undefined;
   }
 
-  /** Batch headers from the start of the log (rebuilding producer state, admin tools). */
-  async *batchHeaders(): AsyncGenerator<StoredBatch> {
-    for (const segment of this.segments) yield* segment.batches(0);
+  /**
+   * Batch headers from the first local segment on (rebuilding producer state), or with
+   * `includeTier` from the first segment in the tier (ListOffsets by max timestamp).
+   */
+  async *batchHeaders(includeTier = false): AsyncGenerator<StoredBatch> {
+    const segments = this.segments;
+    if (includeTier && this.tier !== undefined) {
+      for (const remote of this.tier.segments) {
+        if (remote.nextOffset <= segments[0]!.baseOffset) yield* this.tier.batchHeaders(remote);
+      }
+    }
+    for (const segment of segments) yield* segment.batches(0);
   }
 
   /**
@@ -321,11 +366,17 @@ export class PartitionLog implements Syncable {
         throw new OffsetOutOfRangeError(offset, this.startOffset, this.highWatermark);
       }
       if (offset > this.startOffset) await this.advanceStart(offset);
-      let count = 0;
-      while (count < this.segments.length - 1 && this.segments[count + 1]!.baseOffset <= offset) count++;
-      await this.retireOldest(count);
+      await this.dropBelow(offset);
       return this.startOffset;
     });
+  }
+
+  /** Deletes local segments, and tier segments, that hold nothing at or above `offset`. */
+  private async dropBelow(offset: bigint): Promise<void> {
+    let count = 0;
+    while (count < this.segments.length - 1 && this.segments[count + 1]!.baseOffset <= offset) count++;
+    await this.retireOldest(count);
+    await this.tier?.dropBelow(offset);
   }
 
   /** The segments, oldest first, as retention sees them. */
@@ -345,17 +396,89 @@ export class PartitionLog implements Syncable {
 
   /**
    * Applies retention: deletes the oldest whole segments the policy lets go (never the
-   * active one) and moves the log start offset to the first record kept.
+   * active one) and moves the log start offset to the first record kept. With a tier,
+   * `policy` spans tier and local disk, and `localPolicy` (local.retention.*) then deletes
+   * local segments already in the tier, leaving the log start where it is.
    */
-  enforceRetention(policy: RetentionPolicy, now = Date.now()): Promise<RetentionPlan> {
+  enforceRetention(
+    policy: RetentionPolicy,
+    now = Date.now(),
+    localPolicy?: RetentionPolicy,
+  ): Promise<RetentionPlan> {
     return this.exclusive(async () => {
-      const plan = planRetention(this.segmentSummaries(), policy, now, this.startOffset, this.highWatermark);
-      if (plan.count === 0) return plan;
-      const newStart = this.segments[plan.count]!.baseOffset;
-      if (newStart > this.startOffset) await this.advanceStart(newStart);
-      await this.retireOldest(plan.count);
-      return plan;
+      const tier = this.tier;
+      const firstLocal = this.segments[0]!.baseOffset;
+      const remoteOnly = tier?.summaries().filter((s) => s.nextOffset <= firstLocal) ?? [];
+      const all = [...remoteOnly, ...this.segmentSummaries()];
+      const plan = planRetention(all, policy, now, this.startOffset, this.highWatermark);
+      if (plan.count > 0) {
+        const newStart = all[plan.count]!.baseOffset;
+        if (newStart > this.startOffset) await this.advanceStart(newStart);
+        await this.dropBelow(newStart);
+      }
+      if (tier === undefined || localPolicy === undefined) return plan;
+      const uploaded = tier.endOffset ?? this.startOffset;
+      const bound = uploaded < this.highWatermark ? uploaded : this.highWatermark;
+      const local = planRetention(this.segmentSummaries(), localPolicy, now, this.startOffset, bound);
+      await this.retireOldest(local.count);
+      return { ...plan, local };
     });
+  }
+
+  /** Whether closed segments go to a tier. */
+  get tiered(): boolean {
+    return this.tier !== undefined;
+  }
+
+  /** Starts offloading to a tier (remote storage enabled on a live topic). */
+  async attachTier(location: Omit<PartitionTierLocation, 'dir'>): Promise<void> {
+    this.tier ??= await PartitionTier.open({ ...location, dir: this.dir });
+  }
+
+  /**
+   * Uploads closed segments the tier does not hold yet, oldest first, each recorded in the
+   * manifest before the next starts; returns how many went up.
+   */
+  uploadToTier(): Promise<number> {
+    return this.exclusive(async () => {
+      const tier = this.tier;
+      if (tier === undefined) return 0;
+      let uploaded = 0;
+      for (const summary of this.pendingUploads()) {
+        const segment = this.segments.find((s) => s.baseOffset === summary.baseOffset);
+        if (segment === undefined) continue;
+        await tier.upload(segment, summary.nextOffset);
+        uploaded++;
+      }
+      return uploaded;
+    });
+  }
+
+  /** Closed local segments, below the high watermark, that the tier does not hold yet. */
+  private pendingUploads(): SegmentSummary[] {
+    const end = this.tier?.endOffset;
+    return this.segmentSummaries().filter(
+      (s) => !s.active && s.nextOffset <= this.highWatermark && (end === undefined || s.baseOffset >= end),
+    );
+  }
+
+  /** Where the log's data is: local disk and the tier, for admin views. */
+  storage(): LogStorage {
+    const pending = this.tier === undefined ? [] : this.pendingUploads();
+    const firstLocal = this.segments[0]!.baseOffset;
+    return {
+      logStartOffset: this.startOffset,
+      localLogStartOffset: firstLocal > this.startOffset ? firstLocal : this.startOffset,
+      localBytes: this.sizeBytes,
+      localSegments: this.segments.length,
+      remoteBytes: this.tier?.bytes ?? 0,
+      remoteSegments: this.tier?.segments.length ?? 0,
+      remoteLogStartOffset: this.tier?.startOffset ?? -1n,
+      remoteLogEndOffset: this.tier?.endOffset ?? -1n,
+      uploadLagSegments: pending.length,
+      uploadLagBytes: pending.reduce((sum, s) => sum + s.size, 0),
+      ...(this.tier === undefined ? {} : { tier: this.tier.description }),
+    };
   }
 
   /**

@@ -23,6 +23,8 @@ export interface RetentionPlan {
   /** How many of the oldest segments to delete. */
   count: number;
   reason?: RetentionReason;
+  /** With a tier: local segments (already in the tier) deleted by local.retention.*. */
+  local?: RetentionPlan;
 }
 
 /**

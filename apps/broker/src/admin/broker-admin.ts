@@ -78,6 +78,8 @@ export function brokerAdmin(context: AdminContext): ServiceImpl<typeof BrokerAdm
           topics: topics.length,
           partitions: logs.length,
           segments: BigInt(logs.reduce((sum, log) => sum + log.segmentCount, 0)),
+          tier: state.topics.tier?.store.description ?? '',
+          remoteBytes: BigInt(logs.reduce((sum, log) => sum + log.storage().remoteBytes, 0)),
         },
       };
     },

@@ -13,14 +13,24 @@ export function describeTopic(topics: TopicManager, topic: TopicRecord, nodeId: 
     name: topic.name,
     topicId: Buffer.from(topic.id, 'hex'),
     internal: topic.internal,
-    partitions: topics.partitions(topic.name).map((log, partition) => ({
-      partition,
-      leader: nodeId,
-      logStartOffset: log.logStartOffset,
-      logEndOffset: log.highWatermark,
-      sizeBytes: BigInt(log.sizeBytes),
-      segments: log.segmentCount,
-    })),
+    partitions: topics.partitions(topic.name).map((log, partition) => {
+      const storage = log.storage();
+      return {
+        partition,
+        leader: nodeId,
+        logStartOffset: storage.logStartOffset,
+        logEndOffset: log.highWatermark,
+        sizeBytes: BigInt(storage.localBytes),
+        segments: storage.localSegments,
+        localLogStartOffset: storage.localLogStartOffset,
+        remoteBytes: BigInt(storage.remoteBytes),
+        remoteSegments: storage.remoteSegments,
+        remoteLogStartOffset: storage.remoteLogStartOffset,
+        remoteLogEndOffset: storage.remoteLogEndOffset,
+        uploadLagSegments: storage.uploadLagSegments,
+        uploadLagBytes: BigInt(storage.uploadLagBytes),
+      };
+    }),
     configs: effectiveConfigs(topic.configs).map((c) => ({
       name: c.name,
       value: c.value,

@@ -7,6 +7,8 @@ const LATEST = -1n;
 const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
+/** KIP-1005: the highest offset in the tier, -1 when it holds none. */
+const LATEST_TIERED = -5n;
 
 async function offsetForTime(
   log: PartitionLog,
@@ -29,7 +31,8 @@ async function offsetForTime(
 
 async function offsetOfMaxTimestamp(log: PartitionLog): Promise<{ offset: bigint; timestamp: bigint }> {
   let best = { offset: -1n, timestamp: -1n };
-  for await (const header of log.batchHeaders()) {
+  for await (const header of log.batchHeaders(true)) {
+    if (header.lastOffset < log.logStartOffset) continue;
     if (header.baseOffset >= log.highWatermark) break;
     if (header.maxTimestamp > best.timestamp)
       best = { offset: header.lastOffset, timestamp: header.maxTimestamp };
@@ -42,8 +45,13 @@ async function lookup(log: PartitionLog, timestamp: bigint): Promise<{ offset: b
     case LATEST:
       return { offset: log.highWatermark, timestamp: -1n };
     case EARLIEST:
-    case EARLIEST_LOCAL:
       return { offset: log.logStartOffset, timestamp: -1n };
+    case EARLIEST_LOCAL:
+      return { offset: log.storage().localLogStartOffset, timestamp: -1n };
+    case LATEST_TIERED: {
+      const end = log.storage().remoteLogEndOffset;
+      return { offset: end < 0n ? -1n : end - 1n, timestamp: -1n };
+    }
     case MAX_TIMESTAMP:
       return offsetOfMaxTimestamp(log);
     default:

@@ -16,12 +16,24 @@ export interface MaintenanceSettings {
   cleanerBackoffMs: number;
   dedupeBufferBytes: number;
   cleanerIoBytesPerSecond: number;
+  tierUploadIntervalMs: number;
 }
 
 function retentionPolicy(configs: Readonly<Record<string, string>>): RetentionPolicy {
   return {
     retentionMs: configNumber(configs, 'retention.ms'),
     retentionBytes: configNumber(configs, 'retention.bytes'),
+  };
+}
+
+/** local.retention.*; -2 means "as retention.*", as in Kafka. */
+function localRetentionPolicy(configs: Readonly<Record<string, string>>): RetentionPolicy {
+  const total = retentionPolicy(configs);
+  const ms = configNumber(configs, 'local.retention.ms');
+  const bytes = configNumber(configs, 'local.retention.bytes');
+  return {
+    retentionMs: ms === -2 ? total.retentionMs : ms,
+    retentionBytes: bytes === -2 ? total.retentionBytes : bytes,
   };
 }
 
@@ -61,6 +73,8 @@ export class LogMaintenance {
   start(): void {
     this.loops.push(this.loop(this.settings.retentionCheckIntervalMs, () => this.enforceRetention()));
     this.loops.push(this.loop(this.settings.cleanerBackoffMs, () => this.cleanDueLogs()));
+    if (this.topics.tier !== undefined)
+      this.loops.push(this.loop(this.settings.tierUploadIntervalMs, () => this.uploadToTier()));
   }
 
   /** Runs `round` until stopped; a round that found work runs again at once, else after `pauseMs`. */
@@ -102,7 +116,11 @@ export class LogMaintenance {
   async enforceRetention(now = Date.now()): Promise<boolean> {
     for (const { topic, partition, log } of this.logs((p) => p.delete)) {
       if (this.stopped.signal.aborted) break;
-      const plan = await log.enforceRetention(retentionPolicy(topic.configs), now);
+      const plan = await log.enforceRetention(
+        retentionPolicy(topic.configs),
+        now,
+        log.tiered ? localRetentionPolicy(topic.configs) : undefined,
+      );
       if (plan.count > 0) {
         this.logger.info(
           {
@@ -113,6 +131,12 @@ export class LogMaintenance {
             logStartOffset: String(log.logStartOffset),
           },
           'retention deleted segments',
+        );
+      }
+      if (plan.local !== undefined && plan.local.count > 0) {
+        this.logger.debug(
+          { topic: topic.name, partition, segments: plan.local.count, reason: `local.${plan.local.reason}` },
+          'local retention deleted segments the tier holds',
         );
       }
     }
@@ -159,6 +183,28 @@ export class LogMaintenance {
       );
     }
     return cleaned;
+  }
+
+  /** Uploads every closed segment of tiered partitions the tier lacks; false: the next round waits for the interval. */
+  async uploadToTier(): Promise<boolean> {
+    for (const { topic, partition, log } of this.logs(() => true)) {
+      if (this.stopped.signal.aborted) break;
+      if (!log.tiered) continue;
+      try {
+        const count = await log.uploadToTier();
+        if (count > 0)
+          this.logger.debug(
+            { topic: topic.name, partition, segments: count },
+            'segments uploaded to the tier',
+          );
+      } catch (error) {
+        this.logger.warn(
+          { err: error, topic: topic.name, partition },
+          'tier upload failed; retrying next round',
+        );
+      }
+    }
+    return false;
   }
 
   async close(): Promise<void> {

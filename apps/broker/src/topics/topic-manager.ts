@@ -5,6 +5,7 @@ import {
   type Durability,
   PartitionLog,
   type PartitionLogConfig,
+  type PartitionTierLocation,
 } from '@trunkline/log-store';
 import type { Logger } from '@trunkline/runtime';
 import { KafkaError } from '../kafka-error';
@@ -14,6 +15,13 @@ import { topicNameProblem } from './topic-name';
 
 export interface TopicDefaults {
   partitions: number;
+}
+
+/** The broker's tier, shared by every partition of topics with remote.storage.enable. */
+export type TierStore = Omit<PartitionTierLocation, 'dir' | 'prefix'>;
+
+function remoteStorageEnabled(configs: Readonly<Record<string, string | null>>): boolean {
+  return configs['remote.storage.enable'] === 'true';
 }
 
 /** Throws KafkaError(INVALID_CONFIG) for the first unknown or malformed config. */
@@ -26,6 +34,24 @@ function checkConfigs(configs: Record<string, string | null>): void {
       throw error;
     }
   }
+}
+
+/** Remote storage needs a tier, and (as in Kafka) is not for compacted topics nor undone once on. */
+function checkRemoteStorage(
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string | null>>,
+  tier: TierStore | undefined,
+): void {
+  const invalid = (message: string) => new KafkaError(ErrorCode.INVALID_CONFIG, message);
+  if (remoteStorageEnabled(before) && !remoteStorageEnabled(after))
+    throw invalid('remote.storage.enable cannot be turned off once a topic is tiered');
+  if (!remoteStorageEnabled(after)) return;
+  if (tier === undefined)
+    throw invalid(
+      'remote.storage.enable=true needs a tier: start the broker with --tier-dir or --tier-s3-bucket',
+    );
+  if ((after['cleanup.policy'] ?? 'delete').split(',').includes('compact'))
+    throw invalid('remote storage is not supported on compacted topics (cleanup.policy=compact)');
 }
 
 function logConfig(configs: Readonly<Record<string, string>>): PartitionLogConfig {
@@ -51,11 +77,18 @@ export class TopicManager {
     private readonly durability: Durability,
     private readonly logger: Logger,
     readonly defaults: TopicDefaults,
+    readonly tier: TierStore | undefined,
   ) {}
 
-  static async open(dataDir: string, durability: Durability, logger: Logger, defaults: TopicDefaults) {
+  static async open(
+    dataDir: string,
+    durability: Durability,
+    logger: Logger,
+    defaults: TopicDefaults,
+    tier?: TierStore,
+  ) {
     const catalog = await TopicCatalog.open(dataDir);
-    const manager = new TopicManager(dataDir, catalog, durability, logger, defaults);
+    const manager = new TopicManager(dataDir, catalog, durability, logger, defaults, tier);
     for (const topic of catalog.list()) await manager.openLogs(topic, 0);
     return manager;
   }
@@ -71,6 +104,7 @@ export class TopicManager {
         this.partitionDir(topic.name, partition),
         logConfig(topic.configs),
         this.durability,
+        this.tierLocation(topic, partition),
       );
       if (recovery.truncatedBytes > 0) {
         this.logger.warn(
@@ -92,6 +126,15 @@ export class TopicManager {
       logs[partition] = log;
     }
     this.logs.set(topic.name, logs);
+  }
+
+  /** Where a partition of a tiered topic lives in the tier: under its name and id, so a re-created topic starts afresh. */
+  private tierLocation(
+    topic: TopicRecord,
+    partition: number,
+  ): Omit<PartitionTierLocation, 'dir'> | undefined {
+    if (this.tier === undefined || !remoteStorageEnabled(topic.configs)) return undefined;
+    return { ...this.tier, prefix: `${topic.name}-${topic.id}/${partition}/` };
   }
 
   topic(name: string): TopicRecord | undefined {
@@ -134,6 +177,7 @@ export class TopicManager {
       );
     }
     checkConfigs(configs);
+    checkRemoteStorage({}, configs, this.tier);
   }
 
   async create(
@@ -197,15 +241,20 @@ export class TopicManager {
     if (topic === undefined)
       throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
     checkConfigs(changes);
-    if (validateOnly) return;
     const configs = { ...topic.configs };
     for (const [key, value] of Object.entries(changes)) {
       if (value === null) delete configs[key];
       else configs[key] = value;
     }
+    checkRemoteStorage(topic.configs, configs, this.tier);
+    if (validateOnly) return;
     topic.configs = configs;
     await this.catalog.update(topic);
-    for (const log of this.partitions(name)) log.reconfigure(logConfig(configs));
+    for (const [partition, log] of this.partitions(name).entries()) {
+      log.reconfigure(logConfig(configs));
+      const location = this.tierLocation(topic, partition);
+      if (location !== undefined) await log.attachTier(location);
+    }
   }
 
   async close(): Promise<void> {
