@@ -113,6 +113,19 @@ function describeTieredBroker(name: string, tierArgs: () => string[]): void {
       expect(contents.records.map((r) => [r.key!.toString(), r.value!.toString()])).toEqual(sent);
     }, 120_000);
 
+    it('refuses remote storage on a compacted topic, and turning it off', async () => {
+      await expect(
+        admin.createTopic({
+          name: `compacted-${randomUUID()}`,
+          configs: { 'remote.storage.enable': 'true', 'cleanup.policy': 'compact' },
+        }),
+      ).rejects.toThrow(/not supported on compacted topics/);
+      const topic = await createTieredTopic(1024);
+      await expect(
+        admin.alterTopicConfig({ name: topic, set: { 'remote.storage.enable': 'false' } }),
+      ).rejects.toThrow(/cannot be turned off/);
+    });
+
     it('keeps every acknowledged record across SIGKILLs in the middle of uploads', async () => {
       const topic = await createTieredTopic(16 * 1024);
       const acked = new Map<bigint, string>();

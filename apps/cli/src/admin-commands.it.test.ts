@@ -1,10 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCommand, TrunklineTestBroker, trunklineCommand } from '@trunkline/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const broker = new TrunklineTestBroker();
+const tierDir = mkdtempSync(join(tmpdir(), 'cli-tier-'));
 
-beforeAll(() => broker.start(), 60_000);
-afterAll(() => broker.destroy());
+beforeAll(
+  () =>
+    broker.start([
+      '--tier-dir',
+      tierDir,
+      '--tier-upload-interval',
+      '200ms',
+      '--log-retention-check-interval',
+      '200ms',
+    ]),
+  60_000,
+);
+afterAll(async () => {
+  await broker.destroy();
+  rmSync(tierDir, { recursive: true, force: true });
+});
 
 function trunkline(...args: string[]) {
   return runCommand(trunklineCommand(...args, '--broker-admin', broker.grpcAddress));
@@ -35,6 +53,33 @@ describe('admin commands against a running broker', () => {
 
     const described = await trunkline('topics', 'describe', 'clicks');
     expect(described.stdout).toMatch(/^retention\.ms +60000$/m);
+  });
+
+  it('describes where a tiered topic lives: local disk, the tier, and the upload lag', async () => {
+    const config = 'remote.storage.enable=true,segment.bytes=2048,local.retention.bytes=2048';
+    expect((await trunkline('topics', 'create', 'tiered', '--config', config)).code).toBe(0);
+    const producer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    for (let i = 0; i < 20; i++)
+      await producer.send({
+        topic: 'tiered',
+        messages: [{ value: 'x'.repeat(500) }, { value: 'y'.repeat(500) }],
+      });
+    await producer.disconnect();
+    let partition: Record<string, string | number> = {};
+    for (let attempt = 0; attempt < 100; attempt++) {
+      partition = JSON.parse((await trunkline('topics', 'describe', 'tiered', '--json')).stdout).topic
+        .partitions[0];
+      if (partition.localLogStartOffset !== undefined && Number(partition.localLogStartOffset) > 20) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(partition).toMatchObject({ logStartOffset: expect.anything(), remoteLogStartOffset: '0' });
+    expect(Number(partition.remoteSegments)).toBeGreaterThan(5);
+    const table = (await trunkline('topics', 'describe', 'tiered')).stdout;
+    expect(table).toMatch(/LOCAL START +REMOTE START +REMOTE END +REMOTE BYTES +REMOTE SEGMENTS +UPLOAD LAG/);
+    expect(table).toMatch(/^0 +1 +0 +40 +\d+ +\d+ +\d+ +0 +\d+ +\d+ +\d+ +\d+ \(\d+ B\)$/m);
   });
 
   it('tails records and describes the group that read them', async () => {

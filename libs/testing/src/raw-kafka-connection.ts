@@ -12,6 +12,8 @@ export class RawKafkaConnection {
   readonly closed: Promise<void>;
 
   private constructor(private readonly socket: Socket) {
+    // A request goes out in several writes: without this, Nagle holds each one back for the ACK.
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk]);
       while (this.buffered.length >= 4 && this.buffered.length >= 4 + this.buffered.readInt32BE(0)) {

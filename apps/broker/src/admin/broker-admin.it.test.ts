@@ -65,6 +65,12 @@ describe('the broker admin API', () => {
       code: Code.InvalidArgument,
       message: expect.stringContaining('retention.ms=soon is invalid'),
     });
+    await expect(
+      admin.createTopic({ name: 'x', partitions: 1, configs: { 'remote.storage.enable': 'true' } }),
+    ).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      message: expect.stringContaining('needs a tier: start the broker with --tier-dir or --tier-s3-bucket'),
+    });
 
     expect((await admin.listTopics({})).topics.map((t) => t.name)).toContain('orders');
     expect((await admin.listTopics({})).topics.map((t) => t.name)).not.toContain('__consumer_offsets');

@@ -155,10 +155,12 @@ export class LogMaintenance {
         result = await cleanLog(log, compactionPolicy(topic.configs), {
           keyMap: this.keyMap,
           throttle: this.throttle,
+          signal: this.stopped.signal,
           keepsProducerBatch: (batch) =>
             this.producers.remembers(topic.name, partition, batch.producerId, batch.baseOffset),
         });
       } catch (error) {
+        if (this.stopped.signal.aborted) break;
         this.uncleanable.add(key);
         this.logger.error(
           { err: error, topic: topic.name, partition },

@@ -109,6 +109,8 @@ export const topicsCommand = verbCommand(
         return 0;
       }
       const topic = response.topic!;
+      const tiered = topic.configs.some((c) => c.name === 'remote.storage.enable' && c.value === 'true');
+      // A tiered topic's data is in two places: show both, and what waits for upload.
       const partitions = topic.partitions.map((p) => [
         String(p.partition),
         String(p.leader),
@@ -116,11 +118,31 @@ export const topicsCommand = verbCommand(
         String(p.logEndOffset),
         String(p.sizeBytes),
         String(p.segments),
+        ...(tiered
+          ? [
+              String(p.localLogStartOffset),
+              String(p.remoteLogStartOffset),
+              String(p.remoteLogEndOffset),
+              String(p.remoteBytes),
+              String(p.remoteSegments),
+              `${p.uploadLagSegments} (${p.uploadLagBytes} B)`,
+            ]
+          : []),
       ]);
+      const headers = ['PARTITION', 'LEADER', 'LOG START', 'LOG END', 'BYTES', 'SEGMENTS'];
+      if (tiered)
+        headers.push(
+          'LOCAL START',
+          'REMOTE START',
+          'REMOTE END',
+          'REMOTE BYTES',
+          'REMOTE SEGMENTS',
+          'UPLOAD LAG',
+        );
       const overrides = topic.configs.filter((c) => c.source === 3).map((c) => [c.name, c.value]);
       process.stdout.write(
         `${topic.name}${topic.internal ? ' (internal)' : ''}\n\n${renderTable(
-          ['PARTITION', 'LEADER', 'LOG START', 'LOG END', 'BYTES', 'SEGMENTS'],
+          headers,
           partitions,
         )}\n\n${overrides.length === 0 ? 'configs: all defaults' : renderTable(['CONFIG', 'VALUE'], overrides)}\n`,
       );

@@ -8,15 +8,30 @@ export class IoThrottle {
 
   constructor(private readonly bytesPerSecond: number) {}
 
-  async consumed(bytes: number): Promise<void> {
+  async consumed(bytes: number, signal?: AbortSignal): Promise<void> {
     if (!Number.isFinite(this.bytesPerSecond) || this.bytesPerSecond <= 0) return;
     this.windowBytes += bytes;
     const elapsed = Date.now() - this.windowStart;
     const due = (this.windowBytes / this.bytesPerSecond) * 1000;
-    if (due > elapsed) await new Promise((resolve) => setTimeout(resolve, due - elapsed));
+    if (due > elapsed) await sleep(due - elapsed, signal);
     if (elapsed > 1000) {
       this.windowStart = Date.now();
       this.windowBytes = 0;
     }
   }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+  });
 }

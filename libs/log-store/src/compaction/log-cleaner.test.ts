@@ -154,6 +154,18 @@ describe('cleanLog', () => {
     await log.close();
   });
 
+  it('stops a pass when aborted, discarding what it had written', async () => {
+    const log = await compactedLog();
+    const stop = new AbortController();
+    const throttle = new IoThrottle(200);
+    const pass = cleanLog(log, POLICY, { ...context(), throttle, signal: stop.signal });
+    setTimeout(() => stop.abort(new Error('shutting down')), 20);
+    await expect(pass).rejects.toThrow('shutting down');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.cleaned'))).toEqual([]);
+    expect((await contents(log)).map(([offset]) => offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    await log.close();
+  });
+
   it('after a crash before the swap committed, keeps the old segments and drops the half-written ones', async () => {
     const first = await compactedLog();
     await first.close();

@@ -19,6 +19,8 @@ export interface CleanerContext {
   now?: () => number;
   /** True when an emptied batch must stay because its producer's sequence state lives in it. */
   keepsProducerBatch?(batch: RecordBatchView): boolean;
+  /** Stops a pass between batches (broker shutdown); its half-written segment is discarded. */
+  signal?: AbortSignal;
 }
 
 /** What one pass did; undefined from `cleanLog` when no pass was due. */
@@ -91,8 +93,9 @@ export function cleanLog(
 async function mapDirtyKeys(
   segments: readonly LogSegment[],
   plan: CleaningPlan,
-  { keyMap, throttle }: CleanerContext,
+  context: CleanerContext,
 ): Promise<bigint> {
+  const { keyMap } = context;
   keyMap.clear();
   let mappedUpTo = plan.firstDirtyOffset;
   for (const segment of segments) {
@@ -108,7 +111,7 @@ async function mapDirtyKeys(
         }
         return mappedUpTo;
       }
-      const batch = await readBatch(segment, header, throttle);
+      const batch = await readBatch(segment, header, context);
       if (!batch.isControl) {
         for (const record of readRecords(batch)) {
           if (record.key !== null && record.offset >= plan.firstDirtyOffset)
@@ -124,10 +127,11 @@ async function mapDirtyKeys(
 async function readBatch(
   segment: LogSegment,
   header: StoredBatch,
-  throttle: IoThrottle,
+  context: CleanerContext,
 ): Promise<RecordBatchView> {
+  context.signal?.throwIfAborted();
   const bytes = await segment.read(header.position, header.size);
-  await throttle.consumed(bytes.length);
+  await context.throttle.consumed(bytes.length, context.signal);
   return new RecordBatchView(bytes);
 }
 
@@ -173,14 +177,14 @@ class SegmentRewrite {
       const flush = async () => {
         if (pending.length === 0) return;
         await output.append(pending);
-        await this.context.throttle.consumed(pendingBytes);
+        await this.context.throttle.consumed(pendingBytes, this.context.signal);
         pending = [];
         pendingBytes = 0;
       };
       for (const segment of group) {
         this.bytesBefore += segment.size;
         for await (const header of segment.batches(0)) {
-          const kept = this.cleanBatch(await readBatch(segment, header, this.context.throttle));
+          const kept = this.cleanBatch(await readBatch(segment, header, this.context));
           if (kept === undefined) continue;
           pending.push({ bytes: kept.bytes, baseOffset: kept.baseOffset, maxTimestamp: kept.maxTimestamp });
           pendingBytes += kept.bytes.length;
