@@ -70,8 +70,8 @@ export const brokerSettings = {
     min: 1024 * 1024,
   }),
   tierChunkSize: setting.byteSize({
-    describe: 'bytes fetched per ranged read from the tier',
-    default: 4 * 1024 * 1024,
+    describe: 'bytes fetched per ranged read from the tier (4 are read ahead)',
+    default: 8 * 1024 * 1024,
     min: 64 * 1024,
   }),
   groupInitialRebalanceDelay: setting.duration({

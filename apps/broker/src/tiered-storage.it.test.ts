@@ -7,28 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerAdminService, type PartitionDescription } from '@trunkline/contracts/broker/v1/broker_admin';
 import { createGrpcClient, type GrpcClient } from '@trunkline/runtime';
-import { describeWithEngine, readPartitionContents, TrunklineTestBroker } from '@trunkline/testing';
+import {
+  describeWithEngine,
+  readPartitionContents,
+  TrunklineTestBroker,
+  waitUntil,
+} from '@trunkline/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const FAST = ['--tier-upload-interval', '200ms', '--log-retention-check-interval', '200ms'];
-
-async function waitFor<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 function describeTieredBroker(name: string, tierArgs: () => string[]): void {
   describe(`a broker tiering to ${name}`, () => {
@@ -81,7 +68,7 @@ function describeTieredBroker(name: string, tierArgs: () => string[]): void {
         sent.push(...messages.map((m): [string, string] => [m.key, m.value]));
       }
       await producer.disconnect();
-      const settled = await waitFor(
+      const settled = await waitUntil(
         'the first 90% to live only in the tier',
         () => partition(topic),
         (p) => p.uploadLagSegments === 0 && p.localLogStartOffset >= (p.logEndOffset * 9n) / 10n,
@@ -156,7 +143,7 @@ function describeTieredBroker(name: string, tierArgs: () => string[]): void {
         await producer.disconnect().catch(() => undefined);
         await start();
       }
-      const settled = await waitFor(
+      const settled = await waitUntil(
         'uploads to catch up after the last restart',
         () => partition(topic),
         (p) => p.uploadLagSegments === 0 && p.remoteSegments > 0 && p.localLogStartOffset > 0n,

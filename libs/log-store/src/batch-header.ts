@@ -39,3 +39,14 @@ export function parseBatchHeader(bytes: Buffer, at: number, position: number): S
 export function batchIntact(batch: Buffer): boolean {
   return batch.readUInt32BE(BatchLayout.crc) === recordBatchCrc(batch);
 }
+
+/** The leading whole batches of `bytes` (a read may cut the last one) whose offsets start below `upTo`. */
+export function wholeBatchesBelow(bytes: Buffer, upTo: bigint): Buffer {
+  let end = 0;
+  while (end < bytes.length) {
+    const header = parseBatchHeader(bytes, end, end);
+    if (header === undefined || header.baseOffset >= upTo || end + header.size > bytes.length) break;
+    end += header.size;
+  }
+  return bytes.subarray(0, end);
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordBatchView } from '@trunkline/kafka-protocol';
-import { parseBatchHeader, type StoredBatch } from './batch-header';
+import { parseBatchHeader, type StoredBatch, wholeBatchesBelow } from './batch-header';
 import type { Durability, Syncable } from './durability';
 import { syncDirectory, writeFileDurably } from './durable-files';
 import { OffsetOutOfRangeError } from './errors';
@@ -315,13 +315,7 @@ export class PartitionLog implements Syncable {
     } while (first === undefined && index < segments.length);
     if (first === undefined || first.baseOffset >= upTo) return Buffer.alloc(0);
     const bytes = await segment.read(first.position, Math.max(maxBytes, first.size));
-    let end = 0;
-    while (end < bytes.length) {
-      const header = parseBatchHeader(bytes, end, first.position + end);
-      if (header === undefined || header.baseOffset >= upTo || end + header.size > bytes.length) break;
-      end += header.size;
-    }
-    return bytes.subarray(0, end);
+    return wholeBatchesBelow(bytes, upTo);
   }
 
   /** The first batch whose max timestamp is ≥ `timestamp` (ListOffsets by time), with its bytes. */

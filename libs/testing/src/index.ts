@@ -31,3 +31,4 @@ export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';
 export { TrunklineTestSchemaRegistry } from './schema-registries';
 export { type SearchIndexerOptions, TrunklineTestSearchIndexer } from './search-indexers';
+export { waitUntil } from './wait';

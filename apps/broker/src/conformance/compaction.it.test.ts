@@ -2,23 +2,15 @@
 // offsets unchanged, tombstones dropped only delete.retention.ms after the pass that kept
 // them, batch offsets and producer sequences preserved, keyless records refused.
 import { randomUUID } from 'node:crypto';
-import { describeEachBroker, type PartitionContents, readPartitionContents } from '@trunkline/testing';
+import {
+  describeEachBroker,
+  type PartitionContents,
+  readPartitionContents,
+  waitUntil,
+} from '@trunkline/testing';
 import { type Admin, Kafka, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 
 const DELETE_RETENTION_MS = 5000;
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** [offset, key, value] of every record, the value `null` for a tombstone. */
 function entries(contents: PartitionContents): [number, string, string | null][] {
@@ -88,7 +80,8 @@ describeEachBroker(
           last = BigInt(message.offset);
         },
       });
-      await eventually(
+      await waitUntil(
+        'the replay to reach the high watermark',
         async () => last,
         (offset) => offset >= highWatermark - 1n,
       );
@@ -113,7 +106,8 @@ describeEachBroker(
         // The active segment: never cleaned.
         [{ key: 'k5', value: 'e1' }],
       ]);
-      const cleaned = await eventually(
+      const cleaned = await waitUntil(
+        'the cleaner to drop superseded values',
         () => readPartitionContents(broker.bootstrap, topic),
         (c) => !entries(c).some(([, , value]) => value === 'a1'),
       );
@@ -135,7 +129,8 @@ describeEachBroker(
       // Past the horizon, the next pass drops it (new dirty data makes Kafka run one).
       await new Promise((resolve) => setTimeout(resolve, cleanedSeenAt + DELETE_RETENTION_MS - Date.now()));
       await producer.send({ topic, acks: -1, messages: [{ key: 'k6', value: 'f1' }] });
-      const final = await eventually(
+      const final = await waitUntil(
+        'the tombstone to go',
         () => readPartitionContents(broker.bootstrap, topic),
         (c) => !entries(c).some(([, key]) => key === 'k2'),
       );
@@ -166,7 +161,8 @@ describeEachBroker(
         [{ key: 's', value: '2' }],
         [{ key: 'active', value: '1' }],
       ]);
-      const cleaned = await eventually(
+      const cleaned = await waitUntil(
+        'the cleaner to drop superseded values',
         () => readPartitionContents(broker.bootstrap, topic),
         (c) => c.records.length === 5,
       );

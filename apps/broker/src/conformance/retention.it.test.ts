@@ -3,23 +3,10 @@
 // cuts them, so both brokers hold the same segments.
 import { randomUUID } from 'node:crypto';
 import { buildRecordBatch } from '@trunkline/kafka-protocol';
-import { describeEachBroker, readPartitionContents } from '@trunkline/testing';
+import { describeEachBroker, readPartitionContents, waitUntil } from '@trunkline/testing';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 
 const MINUTE = 60_000;
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describeEachBroker(
   'retention',
@@ -80,7 +67,8 @@ describeEachBroker(
         10 * MINUTE,
         0,
       ]);
-      const after = await eventually(
+      const after = await waitUntil(
+        'retention to move the log start',
         () => readPartitionContents(broker.bootstrap, topic),
         (c) => c.logStartOffset >= 3n,
       );
@@ -102,7 +90,8 @@ describeEachBroker(
         'retention.bytes': String(Math.floor(3.5 * batchBytes)),
       });
       await produceSegments(topic, [60_000, 50_000, 40_000, 30_000, 20_000, 10_000, 0], value);
-      const after = await eventually(
+      const after = await waitUntil(
+        'retention to move the log start',
         () => readPartitionContents(broker.bootstrap, topic),
         (c) => c.logStartOffset >= 3n,
       );
@@ -119,7 +108,8 @@ describeEachBroker(
       async (fromBeginning, expected) => {
         const topic = await createTopic({ 'retention.ms': String(60 * MINUTE) });
         await produceSegments(topic, [300 * MINUTE, 240 * MINUTE, 180 * MINUTE, 30 * MINUTE, 0]);
-        await eventually(
+        await waitUntil(
+          'retention to move the log start',
           () => readPartitionContents(broker.bootstrap, topic),
           (c) => c.logStartOffset === 3n,
         );
@@ -135,7 +125,8 @@ describeEachBroker(
           },
         });
         if (fromBeginning) {
-          await eventually(
+          await waitUntil(
+            'the consumer to reset to the log start',
             async () => seen.length,
             (n) => n >= 2,
           );
@@ -144,7 +135,8 @@ describeEachBroker(
           // Reset to the end: only what is produced from now on arrives.
           await new Promise((resolve) => setTimeout(resolve, 2000));
           await producer.send({ topic, messages: [{ key: 'latest', value: 'x' }] });
-          await eventually(
+          await waitUntil(
+            'the record produced after the reset',
             async () => seen.length,
             (n) => n >= 1,
           );

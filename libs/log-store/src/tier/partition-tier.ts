@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { HEADER_BYTES, parseBatchHeader, type StoredBatch } from '../batch-header';
+import { HEADER_BYTES, parseBatchHeader, type StoredBatch, wholeBatchesBelow } from '../batch-header';
 import type { LogSegment } from '../log-segment';
 import type { SegmentSummary } from '../retention';
 import { segmentStem } from '../segment-files';
@@ -168,13 +168,23 @@ export class PartitionTier {
     }
     if (first === undefined || first.baseOffset >= upTo) return Buffer.alloc(0);
     const bytes = await this.readLog(segment, first.position, Math.max(maxBytes, first.size));
-    let end = 0;
-    while (end < bytes.length) {
-      const header = parseBatchHeader(bytes, end, first.position + end);
-      if (header === undefined || header.baseOffset >= upTo || end + header.size > bytes.length) break;
-      end += header.size;
-    }
-    return bytes.subarray(0, end);
+    this.readAheadAcross(segment, first.position + bytes.length);
+    return wholeBatchesBelow(bytes, upTo);
+  }
+
+  /**
+   * Near a segment's end, the chunk cache's read-ahead has nothing left to fetch in it: start
+   * on the next segment (its first chunks and its index), so a replay does not stall at
+   * every segment boundary.
+   */
+  private readAheadAcross(segment: RemoteSegment, readUpTo: number): void {
+    const { chunkBytes, readAhead } = this.location.cache.options;
+    const left = Math.ceil((segment.size - readUpTo) / chunkBytes);
+    if (left >= readAhead) return;
+    const next = this.manifest.segments[this.manifest.segments.indexOf(segment) + 1];
+    if (next === undefined) return;
+    void this.index(next.index).catch(() => undefined);
+    this.location.cache.prefetch(`${this.location.prefix}${next.log}`, next.size, 0, readAhead - left);
   }
 
   /** The first batch at or after `timestamp` whose records reach `from`, with its bytes. */

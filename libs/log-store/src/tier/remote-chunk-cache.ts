@@ -10,7 +10,7 @@ export interface ChunkCacheOptions {
 }
 
 export const DEFAULT_CHUNK_CACHE: ChunkCacheOptions = {
-  chunkBytes: 4 * 1024 * 1024,
+  chunkBytes: 8 * 1024 * 1024,
   maxBytes: 128 * 1024 * 1024,
   readAhead: 4,
 };
@@ -38,15 +38,25 @@ export class RemoteChunkCache {
     const { chunkBytes } = this.options;
     const first = Math.floor(position / chunkBytes);
     const last = Math.floor((end - 1) / chunkBytes);
-    const lastChunk = Math.floor((objectSize - 1) / chunkBytes);
-    for (let ahead = last + 1; ahead <= Math.min(lastChunk, last + this.options.readAhead); ahead++) {
-      void this.chunk(key, ahead, objectSize).catch(() => undefined);
-    }
+    this.prefetch(key, objectSize, last + 1, this.options.readAhead);
     const parts: Buffer[] = [];
     for (let index = first; index <= last; index++) parts.push(await this.chunk(key, index, objectSize));
     const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     const offset = position - first * chunkBytes;
     return joined.subarray(offset, offset + (end - position));
+  }
+
+  /**
+   * Starts fetching `count` chunks of `key` from chunk `from` on, without waiting: what a
+   * sequential reader will ask for next, in this object or (at its end) the next one.
+   * Returns how many of them the object has.
+   */
+  prefetch(key: string, objectSize: number, from: number, count: number): number {
+    const lastChunk = Math.floor((objectSize - 1) / this.options.chunkBytes);
+    const until = Math.min(lastChunk, from + count - 1);
+    for (let index = from; index <= until; index++)
+      void this.chunk(key, index, objectSize).catch(() => undefined);
+    return Math.max(0, until - from + 1);
   }
 
   /** Forgets an object's chunks (it was deleted from the tier). */
