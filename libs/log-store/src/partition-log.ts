@@ -553,11 +553,12 @@ export class PartitionLog implements Syncable {
     await syncDirectory(this.dir);
   }
 
-  /** Closes and deletes the partition's directory (topic deletion). */
+  /** Closes and deletes the partition's directory and what it has in the tier (topic deletion). */
   async destroy(): Promise<void> {
     await this.appendChain;
     await this.maintenanceChain;
     await this.closeRetired();
+    await this.tier?.destroy();
     for (const segment of this.segments) await segment.close();
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -146,6 +146,14 @@ export class PartitionTier {
     return gone.length;
   }
 
+  /** Deletes everything the partition has in the tier (its topic was deleted). */
+  async destroy(): Promise<void> {
+    const keys = await this.location.store.list(this.location.prefix);
+    await this.location.store.delete(keys);
+    for (const key of keys) this.location.cache.forget(key);
+    this.manifest = { segments: [] };
+  }
+
   /** The tier segment holding `offset`, if any. */
   segmentFor(offset: bigint): RemoteSegment | undefined {
     return this.manifest.segments.find((s) => s.baseOffset <= offset && offset < s.nextOffset);

@@ -155,6 +155,14 @@ function describeTieredLog(name: string, openStore: () => Promise<RemoteStore>):
       expect(parseStoredBatches(await log.read(250n, 1))[0]!.baseOffset).toBe(250n);
       await log.close();
     });
+
+    it('deletes its tier objects with the partition', async () => {
+      const { log } = await filledLog();
+      await log.uploadToTier();
+      expect((await store.list(prefix)).length).toBe(SEGMENTS * 3 + 1);
+      await log.destroy();
+      expect(await store.list(prefix)).toEqual([]);
+    });
   });
 }
 
