@@ -37,6 +37,26 @@ describeWithEngine('opensearch', 'the OpenSearch engine', (env) => {
     cleanUp: () => deleteIndexes(searchPrefix),
   });
 
+  it('swaps in a rebuilt index already searchable, whatever its refresh interval', async () => {
+    const prefix = `${runPrefix}swap-refresh-`;
+    // No scheduled refresh within the test: only the swap's own refresh can show the rebuild.
+    const engine = new OpenSearchEngine({ node: url, indexPrefix: prefix, refreshInterval: '60s' });
+    const table = itemsTable();
+    try {
+      await engine.prepare(table);
+      const rebuild = await engine.rebuild();
+      await rebuild.prepare(table);
+      await rebuild.apply(batch(table, [change('c', 1, { id: 1, title: 'rebuilt kayak', price: 10 }, 10n)]));
+      await rebuild.swap();
+      expect((await engine.search({ table: table.name, query: 'kayak' })).hits.map((h) => h.key)).toEqual([
+        { id: 1 },
+      ]);
+    } finally {
+      await engine.close();
+      await deleteIndexes(prefix);
+    }
+  });
+
   it('makes applied changes searchable at the next refresh when it does not wait for it', async () => {
     const prefix = `${runPrefix}refresh-`;
     const engine = new OpenSearchEngine({ node: url, indexPrefix: prefix, refreshInterval: '100ms' });

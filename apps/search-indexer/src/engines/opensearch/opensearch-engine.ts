@@ -138,6 +138,9 @@ export class OpenSearchEngine implements SearchEngine {
       evolve: (index, table) => this.evolve(index, table),
       write: (known, batch) => this.write(known.index, known, batch, false),
       pointAliases: (moves) => this.pointAliases(moves),
+      refresh: async (indexes) => {
+        if (indexes.length > 0) await this.client.indices.refresh({ index: indexes.join(',') });
+      },
       adopt: (rebuilt) => {
         for (const known of rebuilt) this.tables.set(known.table.name, known);
       },
@@ -541,6 +544,8 @@ interface RebuildHost {
   /** Writes a batch to `known.index` itself, not through the alias. */
   write(known: TableIndex, batch: SinkBatch): Promise<void>;
   pointAliases(moves: readonly AliasMove[]): Promise<void>;
+  /** Makes every write to `indexes` searchable now. */
+  refresh(indexes: readonly string[]): Promise<void>;
   /** Makes the live engine read and write the rebuilt tables. */
   adopt(rebuilt: readonly TableIndex[]): void;
   /** The rebuild was swapped, discarded or closed: another may start. */
@@ -605,6 +610,9 @@ class OpenSearchRebuild implements SinkRebuild {
       const from = (await this.host.aliasIndexes(alias)).filter((old) => old !== index);
       moves.push({ alias, to: index, from });
     }
+    // The new generations' last writes may not be refreshed yet: searches through the alias
+    // must not find fewer documents than the old generation showed.
+    await this.host.refresh(rebuilt.map((table) => table.index));
     await this.host.pointAliases(moves);
     this.finish('swapped');
     this.host.adopt(rebuilt);
