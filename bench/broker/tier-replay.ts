@@ -11,7 +11,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/c
 import { BrokerAdminService } from '@trunkline/contracts/broker/v1/broker_admin';
 import { type EngineEnv, kafkaToolCommand } from '@trunkline/engines';
 import { createGrpcClient, type GrpcClient, parseSettings, setting, settingsHelp } from '@trunkline/runtime';
-import { ChildService, engineEnv, runCommand, trunklineCommand } from '@trunkline/testing';
+import { ChildService, engineEnv, runCommand, s3TierFlags, trunklineCommand } from '@trunkline/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseProducerPerformance } from './perf-output';
 import {
@@ -101,25 +101,11 @@ interface Variant {
 
 function s3Variant(env: EngineEnv): Variant {
   const prefix = `bench-tier-replay/${Date.now().toString(36)}-${randomUUID().slice(0, 8)}/`;
-  const region = env.S3_REGION ?? 'us-east-1';
   return {
     name: 'tier-s3',
     tier: `s3://${env.S3_BUCKET}/${prefix} at ${env.S3_ENDPOINT}`,
     tiered: true,
-    brokerArgs: [
-      '--tier-s3-bucket',
-      env.S3_BUCKET!,
-      '--tier-s3-endpoint',
-      env.S3_ENDPOINT!,
-      '--tier-s3-region',
-      region,
-      '--tier-s3-access-key-id',
-      env.S3_ACCESS_KEY_ID!,
-      '--tier-s3-secret-access-key',
-      env.S3_SECRET_ACCESS_KEY!,
-      '--tier-s3-prefix',
-      prefix,
-    ],
+    brokerArgs: s3TierFlags(env, prefix),
     topicConfigs: {},
     cleanup: () => deleteS3Prefix(env, prefix),
   };

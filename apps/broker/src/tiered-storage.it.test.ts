@@ -10,6 +10,7 @@ import { createGrpcClient, type GrpcClient } from '@trunkline/runtime';
 import {
   describeWithEngine,
   readPartitionContents,
+  s3TierFlags,
   TrunklineTestBroker,
   waitUntil,
 } from '@trunkline/testing';
@@ -172,18 +173,5 @@ describeTieredBroker('a folder', () => {
 
 describeWithEngine('s3', 'tiering to S3', (env) => {
   const prefix = `broker-tier-${randomUUID()}`;
-  describeTieredBroker('S3', () => [
-    '--tier-s3-bucket',
-    env.S3_BUCKET!,
-    '--tier-s3-endpoint',
-    env.S3_ENDPOINT!,
-    '--tier-s3-region',
-    env.S3_REGION ?? 'us-east-1',
-    '--tier-s3-access-key-id',
-    env.S3_ACCESS_KEY_ID!,
-    '--tier-s3-secret-access-key',
-    env.S3_SECRET_ACCESS_KEY!,
-    '--tier-s3-prefix',
-    prefix,
-  ]);
+  describeTieredBroker('S3', () => s3TierFlags(env, prefix));
 });

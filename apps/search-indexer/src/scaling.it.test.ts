@@ -5,6 +5,7 @@ import {
   describeEachBroker,
   describeWithEngine,
   TrunklineTestSearchIndexer,
+  waitUntil,
 } from '@trunkline/testing';
 import { OpenSearchEngine } from './engines/opensearch';
 import { differences, indexedRows, sourceRows, waitForEqual } from './testing/compare-rows';
@@ -15,14 +16,6 @@ const TABLES = ['shard_a', 'shard_b', 'shard_c', 'shard_d'];
 async function heldPartitions(client: SearchIndexerClient): Promise<string[]> {
   const status = await client.admin.getStatus({});
   return status.partitions.map((p) => `${p.topic}[${p.partition}]`).sort();
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /**
@@ -67,18 +60,23 @@ describeWithEngine('postgres', 'search indexer instances', (pg) => {
         const load = new DocumentLoad({ url: stack.db.url, tables: TABLES, changesPerSecond: 500 });
         await load.start();
         try {
-          await waitUntil('both instances hold partitions', async () => {
-            const [a, b] = await Promise.all(clients.map(heldPartitions));
-            return a!.length > 0 && b!.length > 0 && a!.length + b!.length === TABLES.length;
-          });
+          await waitUntil(
+            'both instances hold partitions',
+            () => Promise.all(clients.map(heldPartitions)),
+            ([a, b]) => a!.length > 0 && b!.length > 0 && a!.length + b!.length === TABLES.length,
+            60_000,
+          );
           const [a, b] = await Promise.all(clients.map(heldPartitions));
           expect(a!.filter((p) => b!.includes(p))).toEqual([]);
 
           await new Promise((resolve) => setTimeout(resolve, 2000));
           await instances[0]!.kill();
-          await waitUntil('the survivor holds every partition', async () => {
-            return (await heldPartitions(clients[1]!)).length === TABLES.length;
-          });
+          await waitUntil(
+            'the survivor holds every partition',
+            () => heldPartitions(clients[1]!),
+            (held) => held.length === TABLES.length,
+            60_000,
+          );
           await new Promise((resolve) => setTimeout(resolve, 2000));
         } finally {
           await load.stop();

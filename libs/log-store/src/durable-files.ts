@@ -1,4 +1,5 @@
-import { open, rename } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** fsyncs a directory so that files created, renamed or deleted in it survive a crash. */
 export async function syncDirectory(dir: string): Promise<void> {
@@ -10,16 +11,36 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Replaces a small file atomically and durably: write a temporary file, fsync, rename, fsync the directory. */
-export async function writeFileDurably(path: string, content: string): Promise<void> {
-  const temporary = `${path}.tmp`;
-  const handle = await open(temporary, 'w');
+/**
+ * Replaces `path` atomically and durably: `fill` writes the `temporary` file, which is then
+ * fsynced and renamed over `path`, and the directory fsynced. A failure removes the temporary file.
+ */
+export async function replaceFileDurably(
+  path: string,
+  fill: (temporary: string) => Promise<void>,
+  temporary = `${path}.tmp`,
+): Promise<void> {
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await fill(temporary);
+    const handle = await open(temporary, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
   }
-  await rename(temporary, path);
-  await syncDirectory(path.slice(0, path.lastIndexOf('/')) || '/');
+  await syncDirectory(dirname(path));
+}
+
+/** Replaces a small file with `content` atomically and durably (see replaceFileDurably). */
+export function writeFileDurably(
+  path: string,
+  content: string | Uint8Array,
+  temporary?: string,
+): Promise<void> {
+  return replaceFileDurably(path, (file) => writeFile(file, content), temporary);
 }

@@ -31,4 +31,5 @@ export { RawKafkaConnection } from './raw-kafka-connection';
 export { type CommandResult, runCommand } from './run-command';
 export { TrunklineTestSchemaRegistry } from './schema-registries';
 export { type SearchIndexerOptions, TrunklineTestSearchIndexer } from './search-indexers';
+export { s3TierFlags } from './tier-flags';
 export { waitUntil } from './wait';

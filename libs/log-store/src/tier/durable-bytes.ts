@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, open, rename, rm } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { syncDirectory } from '../durable-files';
+import { replaceFileDurably, writeFileDurably } from '../durable-files';
 import { PARTIAL_UPLOAD_SUFFIX } from './remote-store';
 
 /**
@@ -17,35 +17,9 @@ export function isPartialName(name: string): boolean {
   return basename(name).endsWith(PARTIAL_UPLOAD_SUFFIX);
 }
 
-/** Writes a file under a temporary name, fsyncs it, renames it to `path` and fsyncs the directory. */
-async function replaceDurably(path: string, fill: (partial: string) => Promise<void>): Promise<void> {
-  const partial = partialPathFor(path);
-  try {
-    await fill(partial);
-    const handle = await open(partial, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(partial, path);
-  } catch (error) {
-    await rm(partial, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dirname(path));
-}
-
-/** Replaces `path` with `body` atomically and durably (the bytes form of writeFileDurably). */
-export async function writeBytesDurably(path: string, body: Uint8Array): Promise<void> {
-  await replaceDurably(path, async (partial) => {
-    const handle = await open(partial, 'wx');
-    try {
-      await handle.writeFile(body);
-    } finally {
-      await handle.close();
-    }
-  });
+/** Replaces `path` with `body` atomically and durably, under a partial name no listing shows meanwhile. */
+export function writeBytesDurably(path: string, body: Uint8Array): Promise<void> {
+  return writeFileDurably(path, body, partialPathFor(path));
 }
 
 /**
@@ -53,6 +27,6 @@ export async function writeBytesDurably(path: string, body: Uint8Array): Promise
  * (copy_file_range or sendfile, or a reflink where the filesystem can), so the file is never
  * held in memory.
  */
-export async function copyFileDurably(source: string, path: string): Promise<void> {
-  await replaceDurably(path, (partial) => copyFile(source, partial));
+export function copyFileDurably(source: string, path: string): Promise<void> {
+  return replaceFileDurably(path, (partial) => copyFile(source, partial), partialPathFor(path));
 }

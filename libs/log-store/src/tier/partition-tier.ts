@@ -154,9 +154,25 @@ export class PartitionTier {
     this.manifest = { segments: [] };
   }
 
-  /** The tier segment holding `offset`, if any. */
+  /** The tier segment holding `offset`, if any (by binary search: every tier read asks). */
   segmentFor(offset: bigint): RemoteSegment | undefined {
-    return this.manifest.segments.find((s) => s.baseOffset <= offset && offset < s.nextOffset);
+    const at = this.segmentIndex(offset);
+    return at < 0 ? undefined : this.manifest.segments[at];
+  }
+
+  /** Index in the manifest of the segment holding `offset`, or -1. */
+  private segmentIndex(offset: bigint): number {
+    const segments = this.manifest.segments;
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const segment = segments[mid]!;
+      if (offset < segment.baseOffset) hi = mid - 1;
+      else if (offset >= segment.nextOffset) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
   }
 
   /**
@@ -189,7 +205,8 @@ export class PartitionTier {
     const { chunkBytes, readAhead } = this.location.cache.options;
     const left = Math.ceil((segment.size - readUpTo) / chunkBytes);
     if (left >= readAhead) return;
-    const next = this.manifest.segments[this.manifest.segments.indexOf(segment) + 1];
+    const at = this.segmentIndex(segment.baseOffset);
+    const next = at < 0 ? undefined : this.manifest.segments[at + 1];
     if (next === undefined) return;
     void this.index(next.index).catch(() => undefined);
     this.location.cache.prefetch(`${this.location.prefix}${next.log}`, next.size, 0, readAhead - left);
